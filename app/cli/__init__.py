@@ -1,0 +1,91 @@
+"""The ``buddy-interviews`` command: every capability of the app, headless.
+
+Errors are one line saying what happened and one saying what to do, on stderr, with exit
+status 2 for bad input; never a traceback for a problem the user can fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app.cli import interview_cmds, record_cmds_loader, script_cmds, work_cmds
+from app.context import AppContext
+from app.errors import BuddyError
+
+log = logging.getLogger("app.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="buddy-interviews",
+        description="Interview a colleague, transcribe it offline and turn it into a blog post. "
+        "Run without a command to start the desktop app.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    interview_cmds.register(sub)
+    work_cmds.register(sub)
+    script_cmds.register(sub)
+    record_cmds_loader.register(sub)
+    return parser
+
+
+def _start_desktop() -> int:
+    try:
+        from ui.main import main as ui_main
+    except ImportError as exc:
+        print(f"The desktop app cannot start: {exc}.", file=sys.stderr)
+        print(
+            "Install it with 'make run', or use a command: buddy-interviews --help", file=sys.stderr
+        )
+        return 2
+    return ui_main()
+
+
+def print_error(error: BuddyError) -> None:
+    print(f"Error: {error.message}", file=sys.stderr)
+    if error.hint:
+        print(f"Hint: {error.hint}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.version:
+        from app.version import version
+
+        print(f"buddy-interviews {version()}")
+        return 0
+    if not args.command:
+        return _start_desktop()
+    handler = getattr(args, "handler", None)
+    if handler is None:  # a command group such as "scripts" without its subcommand
+        parser.parse_args([*(argv or sys.argv[1:]), "--help"])
+        return 2
+    ctx = None
+    try:
+        ctx = AppContext.open(recover=getattr(args, "recover_on_start", True))
+        for report in ctx.recovered:
+            print(f"Recovered an interrupted take: {report}", file=sys.stderr)
+        return int(handler(args, ctx) or 0)
+    except BuddyError as error:
+        print_error(error)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("Stopped. Nothing was changed by the interrupted step.", file=sys.stderr)
+        return 130
+    finally:
+        if ctx is not None:
+            ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

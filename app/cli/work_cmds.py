@@ -1,0 +1,172 @@
+"""Commands that do the work: import audio, transcribe, export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from app import export
+from app.cli.interview_cmds import interview_json
+from app.context import AppContext
+from app.errors import InvalidInput
+from app.services import Services
+from app.transcription import ENGINES
+
+
+class TerminalProgress:
+    """A one-line progress bar on a terminal; quiet milestones when output is a file."""
+
+    def __init__(self, label: str, *, stream=sys.stderr) -> None:
+        self.label = label
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.started = time.monotonic()
+        self._last_step = -1
+
+    def __call__(self, fraction: float) -> None:
+        fraction = min(max(fraction, 0.0), 1.0)
+        if self.tty:
+            width = 30
+            filled = int(width * fraction)
+            elapsed = time.monotonic() - self.started
+            eta = (
+                f", about {elapsed / fraction - elapsed:.0f} s left" if 0.05 < fraction < 1 else ""
+            )
+            bar = "#" * filled + "-" * (width - filled)
+            self.stream.write(f"\r{self.label} [{bar}] {fraction:4.0%}{eta}   ")
+            if fraction >= 1.0:
+                self.stream.write("\n")
+            self.stream.flush()
+        else:
+            step = int(fraction * 4)  # 0, 25, 50, 75, 100 %
+            if step != self._last_step:
+                self._last_step = step
+                print(f"{self.label}: {step * 25}%", file=self.stream, flush=True)
+
+
+def _interview_for_import(args: argparse.Namespace, services: Services) -> int:
+    if args.interview is not None:
+        if args.title or args.interviewer or args.interviewee:
+            raise InvalidInput(
+                "Give either --interview or --title/--interviewer/--interviewee, not both.",
+                "Use --interview ID to add audio to an existing interview.",
+            )
+        return services.interview(args.interview).id
+    if not (args.title and args.interviewer and args.interviewee):
+        raise InvalidInput(
+            "Say which interview the audio belongs to.",
+            "Pass --interview ID, or --title, --interviewer and --interviewee to create one.",
+        )
+    return services.new_interview(
+        args.title,
+        interviewer=args.interviewer,
+        interviewee=args.interviewee,
+        script_id=args.script,
+    ).id
+
+
+def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
+    services = Services(ctx)
+    source = Path(args.audio)
+    markers = None
+    if args.markers:
+        from app.audio.importer import read_markers
+
+        markers = read_markers(Path(args.markers))  # check before creating anything
+    from app.audio.decode import probe
+
+    probe(source)  # refuse bad audio before a new interview is created for it
+    with ctx.store.transaction():
+        interview_id = _interview_for_import(args, services)
+        recording = services.import_audio(interview_id, source, markers=markers)
+    interview = services.interview(interview_id)
+    if args.json:
+        print(json.dumps(interview_json(interview, ctx), indent=2))
+    else:
+        print(
+            f"Imported {source.name} ({recording.duration_s:.1f} s) into interview "
+            f"{interview_id}: {interview.title}"
+        )
+    return 0
+
+
+def cmd_transcribe(args: argparse.Namespace, ctx: AppContext) -> int:
+    services = Services(ctx)
+    services.interview(args.id)
+    progress = TerminalProgress("Transcribing")
+    print("Loading the speech model...", file=sys.stderr, flush=True)
+    transcript = services.transcribe(
+        args.id,
+        engine=args.engine,
+        model=args.model,
+        language=args.language,
+        glossary=args.glossary,
+        discard_edits=args.discard_edits,
+        on_progress=progress,
+    )
+    words = sum(len(s.text.split()) for s in transcript.segments)
+    print(
+        f"Transcribed interview {args.id}: {len(transcript.segments)} segments, {words} words "
+        f"({transcript.engine}, {transcript.model}) in {time.monotonic() - progress.started:.1f} s."
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, ctx: AppContext) -> int:
+    services = Services(ctx)
+    if args.out == "-":
+        services.check_can_publish(args.id)
+        sys.stdout.write(services.render(args.id, args.format, flavour=args.flavour))
+        return 0
+    path = services.export(
+        args.id,
+        args.format,
+        flavour=args.flavour,
+        out=Path(args.out) if args.out else None,
+        force=args.force,
+    )
+    print(f"Wrote {path}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="import an audio file (WAV, FLAC, OGG, MP3, M4A)")
+    p.add_argument("audio", help="the audio file; it is copied into the data folder")
+    p.add_argument("--interview", type=int, help="add to this interview")
+    p.add_argument("--title", help="create a new interview with this title")
+    p.add_argument("--interviewer")
+    p.add_argument("--interviewee")
+    p.add_argument("--script", help="script for a new interview")
+    p.add_argument(
+        "--markers",
+        help='JSON file: {"markers": [seconds...], "questions": [texts...] (optional)}',
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("transcribe", help="transcribe an interview's audio, offline")
+    p.add_argument("id", type=int)
+    p.add_argument("--engine", choices=ENGINES, default=None)
+    p.add_argument("--model", help="model name or local path (default: the bundled model)")
+    p.add_argument("--language", help="language code such as en (default: from settings)")
+    p.add_argument(
+        "--glossary",
+        nargs="+",
+        metavar="WORD",
+        help="names and words to steer recognition (people, places, programmes)",
+    )
+    p.add_argument(
+        "--discard-edits", action="store_true", help="replace a transcript that has hand edits"
+    )
+    p.set_defaults(handler=cmd_transcribe)
+
+    p = sub.add_parser("export", help="export a blog draft, captions or text")
+    p.add_argument("id", type=int)
+    p.add_argument("--format", required=True, choices=export.FORMATS)
+    p.add_argument("--flavour", default="plain", choices=export.FLAVOURS)
+    p.add_argument("--out", help="file or folder to write (default: current folder); - for stdout")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(handler=cmd_export)

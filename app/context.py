@@ -1,0 +1,36 @@
+"""The one wiring point of the core: paths -> store -> recovery. The CLI and the UI both use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.paths import Paths
+from app.settings import Settings
+from app.store import Store
+
+
+@dataclass
+class AppContext:
+    paths: Paths
+    store: Store
+    settings: Settings
+    #: What start-up recovery repaired, for the UI or CLI to tell the user about.
+    recovered: list = field(default_factory=list)
+
+    @classmethod
+    def open(cls, paths: Paths | None = None, *, recover: bool = True) -> AppContext:
+        paths = (paths or Paths.from_env()).ensure()
+        store = Store(paths.database)
+        ctx = cls(paths=paths, store=store, settings=Settings.load(paths.settings_file))
+        if recover:
+            from app.audio.recovery import recover_interrupted
+
+            ctx.recovered = recover_interrupted(store, paths)
+        return ctx
+
+    def audio_path(self, relative: str) -> Path:
+        return self.paths.data / relative
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,63 @@
+"""User settings: one typed place with defaults, stored as JSON in the config folder."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+THEMES = ("system", "light", "dark", "high-contrast")
+
+
+@dataclass
+class Settings:
+    input_device: str = ""  # empty: the system default
+    engine: str = "faster-whisper"
+    model: str = ""  # empty: the engine's default (the bundled model for faster-whisper)
+    language: str = "en"
+    glossary: list[str] = field(default_factory=list)
+    export_flavour: str = "plain"
+    export_folder: str = ""
+    text_scale: float = 1.0  # multiplies the system font size
+    theme: str = "system"
+    single_key_controls: bool = False
+    key_next: str = "N"
+    key_previous: str = "P"
+    key_pause: str = "Space"
+    recent_names: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        """Read settings; unknown keys are ignored and bad files fall back to defaults."""
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError) as exc:
+            log.warning("Settings file %s unreadable (%s); using defaults", path, exc)
+            return cls()
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {k: v for k, v in raw.items() if k in known}
+        try:
+            return cls(**values)
+        except TypeError:
+            return cls()
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(asdict(self), fh, indent=2)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

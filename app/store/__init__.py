@@ -1,0 +1,5 @@
+"""Persistence: SQLite through sqlite-utils. Only this package knows table names."""
+
+from app.store.store import Store
+
+__all__ = ["Store"]
