@@ -43,6 +43,12 @@ def _from_words(template: Segment, words: list[Word]) -> Segment:
     )
 
 
+def _anchor(seg: Segment) -> float:
+    """When a segment is taken to begin: Whisper often stretches a first word back into the
+    silence before it, so the end of that word is a steadier clue than the segment's start."""
+    return seg.words[0].end if seg.words else seg.start
+
+
 def split_at_markers(segments: list[Segment], marker_times: list[float]) -> list[Segment]:
     """Cut any segment whose words straddle a marker, so no segment spans two questions."""
     result: list[Segment] = []
@@ -50,10 +56,10 @@ def split_at_markers(segments: list[Segment], marker_times: list[float]) -> list
         pending = [seg]
         for t in marker_times:
             current = pending[-1]
-            if not current.words or not (current.start + MARKER_TOLERANCE_S < t < current.end):
+            if not current.words:
                 continue
             cut = next(
-                (i for i, w in enumerate(current.words) if w.start >= t - MARKER_TOLERANCE_S), None
+                (i for i, w in enumerate(current.words) if w.end > t - MARKER_TOLERANCE_S), None
             )
             if cut is None or cut == 0:
                 continue
@@ -126,7 +132,7 @@ def attribute(
     groups: dict[int | None, list[Segment]] = {}
     order: list[int | None] = []
     for seg in pieces:
-        idx = question_index_at(seg.start, marker_times) if marker_times else None
+        idx = question_index_at(_anchor(seg), marker_times) if marker_times else None
         if idx not in groups:
             groups[idx] = []
             order.append(idx)

@@ -53,9 +53,34 @@ def test_answer_that_does_not_echo_is_all_interviewee() -> None:
 
 def test_segment_straddling_a_marker_is_cut_at_the_nearest_word() -> None:
     seg = _seg(0.0, "the end of one answer and the start of another", step=1.0)
-    parts = split_at_markers([seg], [5.0])
+    parts = split_at_markers([seg], [5.6])
     assert [p.text for p in parts] == ["the end of one answer", "and the start of another"]
     assert parts[0].end <= parts[1].start
+
+
+def test_first_word_stretched_back_into_silence_goes_with_its_question() -> None:
+    # Whisper timed "Who" from 28.64 although it is spoken from 29.7, when the marker was set.
+    answer = _seg(25.0, "arranging the parts themselves.", step=0.8)
+    words = [
+        Word(28.64, 29.98, " Who"),
+        Word(29.98, 30.3, " else"),
+        Word(30.3, 31.0, " was"),
+        Word(31.0, 32.0, " involved?"),
+        Word(32.2, 33.0, " Nobody."),
+    ]
+    question = Segment(28.64, 33.0, "Who else was involved? Nobody.", words)
+    out = attribute(
+        [answer, question],
+        marker_times=[0.0, 29.72],
+        questions=QUESTIONS,
+        interviewer="A",
+        interviewee="B",
+    )
+    assert [(s.question_index, s.speaker, s.text) for s in out] == [
+        (0, "B", "arranging the parts themselves."),
+        (1, "A", "Who else was involved?"),
+        (1, "B", "Nobody."),
+    ]
 
 
 def test_no_markers_means_one_group_all_interviewee() -> None:

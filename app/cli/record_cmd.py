@@ -1,0 +1,201 @@
+"""The recording commands: ``devices``, ``record ID`` and ``recover``."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from app.audio import levels
+from app.audio.devices import describe_inputs, list_inputs
+from app.audio.recorder import Recorder, RecordingResult, format_clock
+from app.audio.recovery import recover_interrupted
+from app.context import AppContext
+from app.errors import BuddyError, DeviceStopped, DiskFull, NoInputDevice
+
+METER_WIDTH = 24
+METER_FLOOR_DB = -60.0
+METER_INTERVAL_S = 0.2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    devices = subparsers.add_parser("devices", help="list the microphones you can record from")
+    devices.set_defaults(handler=devices_command, recover_on_start=False)
+
+    record = subparsers.add_parser(
+        "record",
+        help="record an interview",
+        description="Record a take of an interview. Press Enter to mark the next question "
+        "('b' + Enter: back one, 'p' + Enter: pause or resume). Stop with Ctrl-C.",
+    )
+    record.add_argument("interview_id", type=int, metavar="ID", help="the interview to record")
+    record.add_argument(
+        "--device", help="input number or part of its name (see 'devices'); default: the system's"
+    )
+    record.add_argument("--seconds", type=float, metavar="N", help="stop by itself after N seconds")
+    record.set_defaults(handler=record_command)
+
+    recover = subparsers.add_parser(
+        "recover", help="repair takes cut off by a crash or power cut and report them"
+    )
+    # This command reports what it repairs, so start-up recovery must leave the work to it.
+    recover.set_defaults(handler=recover_command, recover_on_start=False)
+
+
+def devices_command(args: argparse.Namespace, ctx: AppContext) -> int:
+    found = list_inputs()
+    if not found:
+        raise NoInputDevice("No microphone or other input was found.")
+    print(describe_inputs(found))
+    return 0
+
+
+def recover_command(args: argparse.Namespace, ctx: AppContext) -> int:
+    reports = [*ctx.recovered, *recover_interrupted(ctx.store, ctx.paths)]
+    if not reports:
+        print("No interrupted takes found: nothing to repair.")
+    for report in reports:
+        print(f"Take {report.recording_id} ({report.status}): {report}")
+    return 0
+
+
+def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
+    interview = ctx.store.interview(args.interview_id)
+    if args.seconds is not None and args.seconds <= 0:
+        raise BuddyError("--seconds must be more than 0.", "Leave it out to record until Ctrl-C.")
+    done = threading.Event()
+    events: list[tuple[str, str]] = []
+
+    def on_event(kind: str, message: str) -> None:
+        events.append((kind, message))
+        done.set()
+
+    recorder = Recorder(
+        ctx.store,
+        ctx.paths,
+        interview.id,
+        device=args.device if args.device is not None else (ctx.settings.input_device or None),
+        on_event=on_event,
+    )
+    questions = interview.questions
+    with _stop_on_signals(done):
+        recorder.start()
+        assert recorder.device is not None
+        print(
+            f"Recording to {recorder.path} from '{recorder.device.name}' at "
+            f"{recorder.samplerate} Hz. Press Enter for the next question, Ctrl-C to stop.",
+            flush=True,
+        )
+        if questions:
+            _say_question(recorder.question_index, questions)
+        threading.Thread(
+            target=_read_keys, args=(sys.stdin, recorder, questions), daemon=True
+        ).start()
+        started = time.monotonic()
+        meter = sys.stdout.isatty()
+        try:
+            while not done.wait(METER_INTERVAL_S):
+                if meter:
+                    _draw_meter(recorder, len(questions))
+                if args.seconds is not None and time.monotonic() - started >= args.seconds:
+                    break
+        finally:
+            if meter:
+                print("\r" + " " * 79 + "\r", end="", flush=True)
+            result = recorder.stop()
+    _report(result)
+    if result.status != "complete":
+        kind = events[0][0] if events else ""
+        if kind == "disk-full":
+            raise DiskFull(result.message)
+        if kind == "device-stopped":
+            raise DeviceStopped(result.message)
+        raise BuddyError(result.message, "Check the disk and the data folder, then record again.")
+    return 0
+
+
+@contextlib.contextmanager
+def _stop_on_signals(done: threading.Event) -> Iterator[None]:
+    """Ctrl-C and SIGTERM end the take cleanly instead of interrupting the file's closing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        done.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _read_keys(stream: TextIO | None, recorder: Recorder, questions: list[str]) -> None:
+    """Enter: next question; 'b': back; 'p': pause/resume. A closed stdin is simply ignored."""
+    if stream is None:
+        return
+    try:
+        for line in stream:
+            key = line.strip().lower()
+            if key in ("", "n"):
+                _say_question(recorder.next_question(), questions)
+            elif key == "b":
+                _say_question(recorder.previous_question(), questions)
+            elif key == "p":
+                if recorder.state == "paused":
+                    recorder.resume()
+                    print("Recording again.", flush=True)
+                else:
+                    recorder.pause()
+                    print("Paused ('p' + Enter to go on).", flush=True)
+    except (OSError, ValueError):
+        return  # stdin closed or unreadable: recording goes on without keys
+
+
+def _say_question(index: int, questions: list[str]) -> None:
+    if questions and 0 <= index < len(questions):
+        print(f"Question {index + 1}/{len(questions)}: {questions[index]}", flush=True)
+    else:
+        print(f"Marked question {index + 1}.", flush=True)
+
+
+def _draw_meter(recorder: Recorder, question_count: int) -> None:
+    level = recorder.level
+    filled = int(METER_WIDTH * max(0.0, min(1.0, 1 - level.rms_db / METER_FLOOR_DB)))
+    bar = "#" * filled + "-" * (METER_WIDTH - filled)
+    note = ""
+    if level.clipping:
+        note = "TOO LOUD"
+    elif level.too_quiet:
+        note = "too quiet?"
+    elif recorder.state == "paused":
+        note = "paused"
+    total = f"/{question_count}" if question_count else ""
+    db = f"{level.rms_db:5.0f}" if level.rms_db > levels.FLOOR_DBFS else " -inf"
+    line = (
+        f"\r{format_clock(recorder.elapsed_s):>7} [{bar}] {db} dBFS  "
+        f"Q{recorder.question_index + 1}{total}  {note:<10}"
+    )
+    print(line, end="", flush=True)
+
+
+def _report(result: RecordingResult) -> None:
+    print(
+        f"Recorded {format_clock(result.duration_s)} ({result.duration_s:.1f} s) to {result.path}",
+        flush=True,
+    )
+    if result.overflows:
+        print(
+            f"Warning: the computer fell behind {result.overflows} time(s); tiny gaps are "
+            f"marked in the take.",
+            flush=True,
+        )
+    if result.message and result.status == "complete":
+        print(result.message, flush=True)
