@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from app.errors import FileExists, InvalidInput, NotFound, ScriptInvalid
+from app.errors import InvalidInput, NotFound, ScriptInvalid
 from app.models import Question, Script
 from app.paths import resource
 
@@ -244,10 +244,9 @@ class ScriptLibrary:
         return self.save(parsed)
 
     def export_file(self, script_id: str, path: Path, *, force: bool = False) -> Path:
-        if path.exists() and not force:
-            raise FileExists(f"{path} already exists.")
-        path.write_text(dump_script(self.get(script_id)), encoding="utf-8")
-        return path
+        from app.export.writer import write_atomic
+
+        return write_atomic(path, dump_script(self.get(script_id)), force=force)
 
     def delete(self, script_id: str) -> None:
         info = self.info(script_id)

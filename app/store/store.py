@@ -384,6 +384,10 @@ class Store:
 
     def update_segment(self, transcript_id: int, segment: Segment) -> None:
         """Store a single-segment edit (text, speaker, redaction) by its position."""
+        with self.db.atomic():
+            self._update_segment(transcript_id, segment)
+
+    def _update_segment(self, transcript_id: int, segment: Segment) -> None:
         self.db.execute(
             "UPDATE segments SET text=?, speaker=?, redacted=?, edited=?, words=?, "
             "question_index=?, start=?, end=? WHERE transcript_id=? AND position=?",
@@ -400,7 +404,6 @@ class Store:
                 segment.position,
             ],
         )
-        self.db.conn.commit()
 
     def has_edits(self, interview_id: int) -> bool:
         row = self.db.execute(
