@@ -166,19 +166,23 @@ class Services:
 
     # -- editing: every change is stored at once --------------------------------------------
 
+    def _transcript_id(self, interview_id: int) -> int:
+        transcript_id = self.store.transcript_id(interview_id)
+        if transcript_id is None:
+            raise NoTranscript(f"Interview {interview_id} has not been transcribed yet.")
+        return transcript_id
+
     def save_segment(self, interview_id: int, segment: Segment) -> None:
-        transcript = self.require_transcript(interview_id)
-        assert transcript.id is not None
+        transcript_id = self._transcript_id(interview_id)
         with self.store.transaction():
-            self.store.update_segment(transcript.id, segment)
-            self.store.update_interview(interview_id, status="edited")
+            self.store.update_segment(transcript_id, segment)
+            self.store.set_status(interview_id, "edited")
 
     def save_segments(self, interview_id: int, segments: Sequence[Segment]) -> None:
-        transcript = self.require_transcript(interview_id)
-        assert transcript.id is not None
+        transcript_id = self._transcript_id(interview_id)
         with self.store.transaction():
-            self.store.replace_segments(transcript.id, segments)
-            self.store.update_interview(interview_id, status="edited")
+            self.store.replace_segments(transcript_id, segments)
+            self.store.set_status(interview_id, "edited")
 
     # -- export -----------------------------------------------------------------------------
 

@@ -145,6 +145,13 @@ class Store:
         self.db["interviews"].update(interview_id, changes)
         return self.interview(interview_id)
 
+    def set_status(self, interview_id: int, status: str) -> None:
+        """A cheap status change (every transcript edit makes one)."""
+        self.db.execute(
+            "UPDATE interviews SET status = ?, updated_at = ? WHERE id = ?",
+            [status, rows.to_iso(rows.now()), interview_id],
+        )
+
     def delete_interview(self, interview_id: int) -> list[str]:
         """Delete an interview and everything under it; returns its audio paths to remove."""
         self.interview(interview_id)
@@ -375,6 +382,14 @@ class Store:
             )
         ]
         return rows.transcript(row, segments)
+
+    def transcript_id(self, interview_id: int) -> int | None:
+        """The current transcript's id, without loading its segments (edits need only this)."""
+        row = self.db.execute(
+            "SELECT id FROM transcripts WHERE interview_id = ? ORDER BY id DESC LIMIT 1",
+            [interview_id],
+        ).fetchone()
+        return row[0] if row else None
 
     def replace_segments(self, transcript_id: int, segments: Sequence[Segment]) -> None:
         """Store an edited segment list (after split/merge/undo) in one transaction."""

@@ -1,0 +1,371 @@
+"""Export: the post as it will read, then saved (atomically), copied or shown in its folder.
+
+Nothing leaves the app until both participants agreed to publish the text: Save and Copy are
+refused, and the screen says why in words, with what to do about it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date as Date
+from pathlib import Path
+
+import yaml
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QGuiApplication as Gui
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import export
+from app.errors import BuddyError, ConsentMissing, FileExists
+from app.services import Services
+from app.settings import Settings
+from ui.dialogs import ask
+from ui.errors import show_error
+
+FORMAT_LABELS = {
+    "markdown": "Markdown blog post",
+    "srt": "SRT captions",
+    "vtt": "WebVTT captions",
+    "txt": "Plain text",
+}
+FLAVOUR_LABELS = {"plain": "Plain Markdown", "hugo": "Hugo", "jekyll": "Jekyll"}
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """(front matter fields, body) of a post; a blog shows the title, not the raw fields."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end > 0:
+            try:
+                fields = yaml.safe_load(text[4:end]) or {}
+            except yaml.YAMLError:
+                fields = {}
+            return (fields if isinstance(fields, dict) else {}), text[end + 5 :]
+    return {}, text
+
+
+class ExportScreen(QWidget):
+    """Preview and export one interview."""
+
+    #: The file just written.
+    exported = Signal(Path)
+    #: The user wants to record consent for this interview (the main window shows where).
+    consent_requested = Signal(int)
+    #: A sentence about what just happened; also shown on the screen and announced.
+    status_changed = Signal(str)
+
+    def __init__(
+        self, services: Services, settings: Settings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        #: Public: the main window swaps in new settings after the settings dialog.
+        self.settings = settings
+        self.interview_id: int | None = None
+        self.text = ""
+        self.blocked: ConsentMissing | None = None
+        self._announced = ""
+        self._build()
+
+    # -- construction -------------------------------------------------------------------
+
+    def _button(self, text: str, description: str, slot: object, key: str = "") -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
+        tip = f"{description} ({key})" if key else description
+        button.setAccessibleDescription(tip)
+        button.setToolTip(tip)
+        if key:
+            button.setShortcut(QKeySequence(key))
+        button.clicked.connect(slot)
+        return button
+
+    def _build(self) -> None:
+        self.title = QLabel(self)
+        self.title.setProperty("role", "heading")
+        self.title.setWordWrap(True)
+
+        # Shown only when consent is missing: the reason and the way out, in words.
+        self.consent_box = QFrame(self)
+        self.consent_box.setProperty("role", "banner")
+        self.consent_box.setAccessibleName("Export blocked")
+        self.blocked_label = QLabel(self.consent_box)
+        self.blocked_label.setWordWrap(True)
+        self.blocked_label.setAccessibleName("Why exporting is blocked")
+        self.consent_button = self._button(
+            "Record co&nsent…", "Go to the interview to record both participants' consent",
+            lambda: self.consent_requested.emit(self.interview_id or 0),
+        )  # fmt: skip
+        box = QHBoxLayout(self.consent_box)
+        box.addWidget(self.blocked_label, 1)
+        box.addWidget(self.consent_button)
+        self.consent_box.hide()
+
+        self.format = QComboBox(self)
+        for fmt in export.FORMATS:
+            self.format.addItem(FORMAT_LABELS.get(fmt, fmt), fmt)
+        self.format.setAccessibleName("Export format")
+        self.flavour = QComboBox(self)
+        for flavour in export.FLAVOURS:
+            self.flavour.addItem(FLAVOUR_LABELS.get(flavour, flavour), flavour)
+        self.flavour.setAccessibleName("Blog flavour")
+        self.flavour.setAccessibleDescription("The front matter style of the Markdown post")
+        self.folder = QLineEdit(self)
+        self.folder.setAccessibleName("Export folder")
+        self.choose_button = self._button(
+            "C&hoose folder…", "Choose the folder to save the export in", self.choose_folder
+        )
+        self.file_name = QLabel(self)
+        self.file_name.setAccessibleName("File name")
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.choose_button)
+        form = QFormLayout()
+        form.addRow("&Format:", self.format)
+        form.addRow("Blog f&lavour:", self.flavour)
+        form.addRow("F&older:", folder_row)
+        form.addRow("File name:", self.file_name)
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if label and field and isinstance(label.widget(), QLabel) and field.widget():
+                label.widget().setBuddy(field.widget())  # type: ignore[union-attr]
+        form.labelForField(folder_row).setBuddy(self.folder)  # type: ignore[union-attr]
+
+        self.save_button = self._button(
+            "&Save", "Save the export in the folder", self.save, "Ctrl+S"
+        )
+        self.copy_button = self._button(
+            "&Copy to clipboard", "Copy the export to paste it elsewhere", self.copy, "Ctrl+Shift+C"
+        )
+        self.open_button = self._button(
+            "Open fol&der", "Show the export folder in the file manager", self.open_folder
+        )
+        buttons = QHBoxLayout()
+        for button in (self.save_button, self.copy_button, self.open_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        self.raw_toggle = QCheckBox("Show &raw Markdown", self)
+        self.raw_toggle.setAccessibleDescription(
+            "Switch the preview between the post and its source"
+        )
+        self.rendered = QTextBrowser(self)
+        self.rendered.setAccessibleName("Preview of the post as it will read")
+        self.rendered.setOpenLinks(False)
+        self.raw = QPlainTextEdit(self)
+        self.raw.setReadOnly(True)
+        self.raw.setAccessibleName("Exported text, as it will be saved")
+        for view in (self.rendered, self.raw):
+            view.setTabChangesFocus(True)  # reading must not trap keyboard users
+        self.preview = QStackedWidget(self)
+        self.preview.addWidget(self.rendered)
+        self.preview.addWidget(self.raw)
+
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Export status")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.consent_box)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.raw_toggle)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.status)
+
+        self.format.currentIndexChanged.connect(lambda _i: self._choice_changed())
+        self.flavour.currentIndexChanged.connect(lambda _i: self._choice_changed())
+        self.folder.editingFinished.connect(self._folder_changed)
+        self.raw_toggle.toggled.connect(self._show_preview)
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def fmt(self) -> str:
+        return str(self.format.currentData())
+
+    @property
+    def flavour_name(self) -> str:
+        return str(self.flavour.currentData())
+
+    def load(self, interview_id: int) -> None:
+        """Show the export of ``interview_id`` with the remembered flavour and folder."""
+        self.interview_id = interview_id
+        interview = self.services.interview(interview_id)
+        self.title.setText(f"Export “{interview.title}”")
+        self.title.setAccessibleName(self.title.text())
+        found = self.flavour.findData(self.settings.export_flavour)
+        self.flavour.blockSignals(True)
+        self.flavour.setCurrentIndex(max(found, 0))
+        self.flavour.blockSignals(False)
+        self.folder.setText(self.settings.export_folder or str(Path.home()))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Render again and check consent (after edits elsewhere, or a new choice)."""
+        if self.interview_id is None:
+            return
+        markdown = self.fmt == "markdown"
+        self.flavour.setEnabled(markdown)
+        self.raw_toggle.setEnabled(markdown)
+        try:
+            self.text = self.services.render(self.interview_id, self.fmt, flavour=self.flavour_name)
+        except BuddyError as error:
+            self.text = ""
+            self.rendered.setPlainText(f"{error.message} {error.hint}")
+            self.raw.setPlainText("")
+        else:
+            self.raw.setPlainText(self.text)
+            if markdown:
+                fields, body = split_front_matter(self.text)
+                title = fields.get("title")
+                self.rendered.setMarkdown(f"# {title}\n\n{body}" if title else body)
+            else:
+                self.rendered.setPlainText(self.text)
+        self._show_preview()
+        self._update_file_name()
+        self._check_consent()
+
+    def _show_preview(self) -> None:
+        raw = self.raw_toggle.isChecked() or self.fmt != "markdown"
+        self.preview.setCurrentWidget(self.raw if raw else self.rendered)
+
+    def _update_file_name(self) -> None:
+        if self.interview_id is None:
+            return
+        interview = self.services.interview(self.interview_id)
+        name = export.default_filename(
+            self.fmt, interview, flavour=self.flavour_name, date=Date.today()
+        )
+        self.file_name.setText(name)
+
+    def _check_consent(self) -> None:
+        assert self.interview_id is not None
+        try:
+            self.services.check_can_publish(self.interview_id)
+        except ConsentMissing as error:
+            self.blocked = error
+            command = error.hint.split("e.g. ", 1)[-1]
+            self.blocked_label.setText(
+                f"Blocked: nothing can be saved or copied yet. {error.message}\n"
+                "To fix it: record their consent on the interview screen (Record consent…), "
+                f"then come back here. Or on the command line: {command}"
+            )
+            self.blocked_label.setAccessibleDescription(self.blocked_label.text())
+            self.consent_box.show()
+        else:
+            self.blocked = None
+            self.consent_box.hide()
+        ok = self.blocked is None and bool(self.text)
+        self.save_button.setEnabled(ok)
+        self.copy_button.setEnabled(ok)
+
+    def _choice_changed(self) -> None:
+        self.settings.export_flavour = self.flavour_name
+        self._remember()
+        self.refresh()
+
+    def _folder_changed(self) -> None:
+        self.settings.export_folder = self.folder.text().strip()
+        self._remember()
+
+    def _remember(self) -> None:
+        # The next export starts from the same choices; losing them is no reason to fail.
+        with contextlib.suppress(OSError):
+            self.settings.save(self.services.paths.settings_file)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose the export folder", self.folder.text() or str(Path.home())
+        )
+        if folder:
+            self.folder.setText(folder)
+            self._folder_changed()
+
+    def save(self, *, force: bool = False) -> Path | None:
+        """Write the export; asks before replacing a file that is already there."""
+        if self.interview_id is None:
+            return None
+        folder_text = self.folder.text().strip()
+        if not folder_text:
+            self._say("Choose a folder to save in first (Choose folder…).")
+            return None
+        folder = Path(folder_text).expanduser()
+        # A full file path: given a folder that does not exist, the core would take it for
+        # the file's name; this way it says the folder is missing.
+        target = folder / self.file_name.text()
+        try:
+            path = self.services.export(
+                self.interview_id, self.fmt, flavour=self.flavour_name, out=target, force=force
+            )
+        except FileExists:
+            ask(
+                self,
+                "Replace the file?",
+                f"{target.name} already exists in {folder}.",
+                informative="Replacing it loses what is in that file now.",
+                yes_text="Replace",
+                on_yes=lambda: self.save(force=True),
+                no_text="Keep the old file",
+                on_no=lambda: self._say("Not saved: the existing file was kept."),
+                destructive=True,
+            )
+            return None
+        except ConsentMissing:
+            self.refresh()
+            self._say(f"Not saved. {self.blocked_label.text()}")
+            return None
+        except BuddyError as error:
+            show_error(self, error)
+            return None
+        self.settings.export_folder = str(folder)
+        self._remember()
+        self._say(f"Saved {path.name} in {path.parent}.")
+        self.exported.emit(path)
+        return path
+
+    def copy(self) -> bool:
+        if self.blocked is not None or not self.text:
+            self._say("Not copied: both participants must agree to publishing the text first.")
+            return False
+        Gui.clipboard().setText(self.text)
+        self._say(f"Copied the {FORMAT_LABELS.get(self.fmt, self.fmt)} to the clipboard.")
+        return True
+
+    def open_folder(self) -> bool:
+        folder = Path(self.folder.text().strip() or Path.home()).expanduser()
+        if not folder.is_dir():
+            self._say(f"The folder {folder} does not exist. Choose another one.")
+            return False
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self._say(f"No file manager could open {folder}. Open it yourself from there.")
+            return False
+        self._say(f"Opened {folder}.")
+        return True
+
+    def _say(self, message: str) -> None:
+        self.status.setText(message)
+        if message != self._announced and QAccessible.isActive():
+            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.status, message))
+        self._announced = message
+        self.status_changed.emit(message)
