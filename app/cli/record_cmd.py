@@ -13,10 +13,11 @@ from typing import Any, TextIO
 
 from app.audio import levels
 from app.audio.devices import describe_inputs, list_inputs
-from app.audio.recorder import Recorder, RecordingResult, format_clock
+from app.audio.recorder import Recorder, RecordingResult
 from app.audio.recovery import recover_interrupted
+from app.audio.takes import format_clock
 from app.context import AppContext
-from app.errors import BuddyError, DeviceStopped, DiskFull, NoInputDevice
+from app.errors import BuddyError, DeviceStopped, DiskFull, InvalidInput, NoInputDevice
 
 METER_WIDTH = 24
 METER_FLOOR_DB = -60.0
@@ -67,7 +68,7 @@ def recover_command(args: argparse.Namespace, ctx: AppContext) -> int:
 def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
     interview = ctx.store.interview(args.interview_id)
     if args.seconds is not None and args.seconds <= 0:
-        raise BuddyError("--seconds must be more than 0.", "Leave it out to record until Ctrl-C.")
+        raise InvalidInput("--seconds must be more than 0.", "Leave it out to record until Ctrl-C.")
     done = threading.Event()
     events: list[tuple[str, str]] = []
 

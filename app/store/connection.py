@@ -59,7 +59,7 @@ class ConnectionPool:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
 
     def open(self) -> None:
@@ -88,12 +88,24 @@ class ConnectionPool:
             db = Database(conn)
             self._local.db = db
             with self._lock:
-                self._all.append(conn)
+                self._drop_finished_threads()
+                self._all.append((threading.current_thread(), conn))
         return db
+
+    def _drop_finished_threads(self) -> None:
+        """Recorder and task threads come and go; their connections must not pile up."""
+        alive = []
+        for thread, conn in self._all:
+            if thread.is_alive():
+                alive.append((thread, conn))
+            else:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+        self._all = alive
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._all:
+            for _thread, conn in self._all:
                 with contextlib.suppress(sqlite3.Error):
                     conn.close()
             self._all.clear()

@@ -164,3 +164,17 @@ def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(DatabaseDamaged):
         Store(path)
+
+
+def test_connections_of_finished_threads_are_closed(store: Store) -> None:
+    import threading
+
+    def use() -> None:
+        store.interviews()
+
+    for _ in range(5):
+        worker = threading.Thread(target=use)
+        worker.start()
+        worker.join()
+    store.interviews()
+    assert len(store._pool._all) <= 2  # this thread's, and at most the newest finished one
