@@ -1,0 +1,5 @@
+"""Speech to text: the engine protocol, its two engines and model resolution."""
+
+from app.transcription.engine import ENGINES, Engine, load_engine
+
+__all__ = ["ENGINES", "Engine", "load_engine"]

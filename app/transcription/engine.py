@@ -1,0 +1,187 @@
+"""The engine protocol, the helpers both engines share, and :func:`load_engine`.
+
+An engine turns 16 kHz mono float32 samples into segments with word timings. Engines import
+their libraries and load weights lazily (on first use) so that the window opens fast, then keep
+the loaded model for every later call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from app.errors import BuddyError, Cancelled, InvalidInput, TranscriptionFailed
+from app.models import Segment, Word
+from app.paths import Paths
+
+ENGINES: tuple[str, ...] = ("faster-whisper", "openai-whisper")
+SAMPLE_RATE = 16000
+
+ProgressCallback = Callable[[float], None]
+CancelCheck = Callable[[], bool]
+
+
+@runtime_checkable
+class Engine(Protocol):
+    name: str
+    model_label: str
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        *,
+        language: str | None = None,
+        glossary: Sequence[str] = (),
+        on_progress: ProgressCallback | None = None,
+        should_cancel: CancelCheck | None = None,
+    ) -> list[Segment]:
+        """Segments (with words, speaker=None) for 16 kHz mono float32 ``audio``.
+
+        ``on_progress`` receives the fraction of the audio done (monotonic, ends at 1.0);
+        ``should_cancel`` is polled at least once per decoded segment and a True answer raises
+        Cancelled. Engine failures arrive as TranscriptionFailed.
+        """
+        ...
+
+
+def load_engine(
+    name: str,
+    *,
+    model: str | None = None,
+    paths: Paths | None = None,
+    cpu_threads: int = 0,
+) -> Engine:
+    """Resolve the model for engine ``name`` (no download, no weights loaded yet).
+
+    ``paths`` lets the model checksum be remembered across launches; ``cpu_threads`` 0 means
+    the engine's default.
+    """
+    if cpu_threads < 0:
+        raise InvalidInput(f"cpu_threads must be 0 or more, not {cpu_threads}.")
+    if name == "faster-whisper":
+        from app.transcription.faster import FasterWhisperEngine
+        from app.transcription.models import resolve_faster_model
+
+        return FasterWhisperEngine(
+            resolve_faster_model(model), paths=paths, cpu_threads=cpu_threads
+        )
+    if name == "openai-whisper":
+        from app.transcription.models import resolve_openai_model
+        from app.transcription.openai_engine import OpenAIWhisperEngine
+
+        return OpenAIWhisperEngine(
+            resolve_openai_model(model), paths=paths, cpu_threads=cpu_threads
+        )
+    raise InvalidInput(
+        f"There is no transcription engine called '{name}'.",
+        "Choose one of: " + ", ".join(ENGINES),
+    )
+
+
+def glossary_prompt(glossary: Sequence[str]) -> str | None:
+    """The text both engines prime the decoder with so that names and jargon come out right.
+
+    Whisper continues in the style of the text before it; a short list reads like notes that
+    already used these spellings, which steers it towards them without inventing sentences.
+    """
+    terms = [" ".join(term.split()) for term in glossary]
+    terms = list(dict.fromkeys(term for term in terms if term))
+    if not terms:
+        return None
+    return "Glossary: " + ", ".join(terms) + "."
+
+
+def check_audio(audio: np.ndarray) -> np.ndarray:
+    samples = np.asarray(audio)
+    if samples.ndim != 1:
+        raise InvalidInput(
+            f"Audio for transcription must be mono (one dimension), not shape {samples.shape}."
+        )
+    return np.ascontiguousarray(samples, dtype=np.float32)
+
+
+def check_language(language: str | None, *, multilingual: bool, model_label: str) -> str | None:
+    """English-only models would silently transcribe other speech as English: refuse instead."""
+    if language is None:
+        return None if multilingual else "en"
+    code = language.strip().lower()
+    if not multilingual and code not in ("en", "english"):
+        raise InvalidInput(
+            f"The model {model_label} only understands English, not '{language}'.",
+            "Choose a multilingual model (e.g. --model small), or leave the language unset.",
+        )
+    return "en" if code == "english" else code
+
+
+class Progress:
+    """Turns positions in seconds into a monotonic 0..1 fraction and polls for cancel."""
+
+    def __init__(
+        self,
+        duration_s: float,
+        on_progress: ProgressCallback | None,
+        should_cancel: CancelCheck | None,
+    ) -> None:
+        self._duration = duration_s
+        self._on_progress = on_progress
+        self._should_cancel = should_cancel
+        self._done = 0.0
+
+    def check_cancel(self) -> None:
+        if self._should_cancel is not None and self._should_cancel():
+            raise Cancelled("Transcription was cancelled.")
+
+    def reached(self, position_s: float) -> None:
+        fraction = (
+            1.0 if self._duration <= 0 else min(1.0, max(0.0, float(position_s) / self._duration))
+        )
+        # Only report forward movement: whisper may re-decode a window after a fallback.
+        if fraction > self._done:
+            self._done = fraction
+            if self._on_progress is not None and fraction < 1.0:
+                self._on_progress(fraction)
+
+    def finish(self) -> None:
+        self._done = 1.0
+        if self._on_progress is not None:
+            self._on_progress(1.0)
+
+
+@contextlib.contextmanager
+def engine_errors(engine_name: str) -> Iterator[None]:
+    """Our own errors pass through; anything the engine library raises is reported plainly."""
+    try:
+        yield
+    except BuddyError:
+        raise
+    except MemoryError as exc:
+        raise TranscriptionFailed(
+            f"{engine_name} ran out of memory while transcribing.",
+            "Close other programs or choose a smaller model, then try again.",
+        ) from exc
+    except Exception as exc:
+        raise TranscriptionFailed(
+            f"{engine_name} failed while transcribing: {exc or type(exc).__name__}"
+        ) from exc
+
+
+def make_segment(start: float, end: float, text: str, words: Sequence[Word]) -> Segment:
+    """A Segment whose words all lie within its bounds (what click-to-play relies on)."""
+    start = max(0.0, float(start))
+    end = max(start, float(end))
+    clamped = []
+    for word in words:
+        # float(): the engines hand out numpy scalars, which must not leak into the store.
+        word_start = min(max(float(word.start), start), end)
+        clamped.append(
+            Word(
+                start=word_start,
+                end=min(max(float(word.end), word_start), end),
+                text=word.text,
+                probability=float(word.probability),
+            )
+        )
+    return Segment(start=start, end=end, text=text.strip(), words=clamped)

@@ -1,0 +1,109 @@
+"""The default engine: faster-whisper (CTranslate2, int8 on the CPU)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from app.models import Segment, Word
+from app.paths import Paths
+from app.transcription.engine import (
+    SAMPLE_RATE,
+    CancelCheck,
+    Progress,
+    ProgressCallback,
+    check_audio,
+    check_language,
+    engine_errors,
+    glossary_prompt,
+    make_segment,
+)
+from app.transcription.models import ResolvedModel, unloadable, verify
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
+
+#: bench/transcribe.py's "direct" row repeats these by hand (it must not use our code): keep
+#: the two in step so that the overhead ratio it prints stays meaningful.
+DECODE_OPTIONS: dict[str, object] = {
+    "beam_size": 5,
+    "word_timestamps": True,
+    "vad_filter": False,
+}
+
+
+class FasterWhisperEngine:
+    name = "faster-whisper"
+
+    def __init__(
+        self, model: ResolvedModel, *, paths: Paths | None = None, cpu_threads: int = 0
+    ) -> None:
+        self.model = model
+        self.model_label = model.label
+        self._paths = paths
+        self._cpu_threads = cpu_threads
+        self._whisper: WhisperModel | None = None
+        # Two jobs sharing an engine must not both load the weights.
+        self._load_lock = threading.Lock()
+
+    def load(self) -> WhisperModel:
+        """Verify and load the weights once; later calls return the same model."""
+        with self._load_lock:
+            if self._whisper is None:
+                verify(self.model, paths=self._paths)
+                from faster_whisper import WhisperModel
+
+                try:
+                    self._whisper = WhisperModel(
+                        str(self.model.path),  # CTranslate2 rejects Path objects
+                        device="cpu",
+                        compute_type="int8",
+                        cpu_threads=self._cpu_threads,
+                    )
+                except (RuntimeError, ValueError, OSError) as exc:
+                    raise unloadable(self.model, exc) from exc
+            return self._whisper
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        *,
+        language: str | None = None,
+        glossary: Sequence[str] = (),
+        on_progress: ProgressCallback | None = None,
+        should_cancel: CancelCheck | None = None,
+    ) -> list[Segment]:
+        samples = check_audio(audio)
+        progress = Progress(samples.size / SAMPLE_RATE, on_progress, should_cancel)
+        progress.check_cancel()
+        whisper = self.load()
+        language = check_language(
+            language, multilingual=whisper.model.is_multilingual, model_label=self.model_label
+        )
+        progress.check_cancel()
+        if samples.size == 0:
+            progress.finish()
+            return []
+        segments: list[Segment] = []
+        with engine_errors(self.name):
+            # hotwords is put before every 30 s window, so the glossary keeps steering a long
+            # interview; an initial_prompt scrolls out of the context as text accumulates.
+            pieces, _info = whisper.transcribe(
+                samples, language=language, hotwords=glossary_prompt(glossary), **DECODE_OPTIONS
+            )
+            # The generator decodes lazily: each step is one more segment decoded, so polling
+            # here stops the work within one window of the user pressing cancel.
+            for piece in pieces:
+                progress.check_cancel()
+                words = [
+                    Word(start=w.start, end=w.end, text=w.word.strip(), probability=w.probability)
+                    for w in piece.words or ()
+                ]
+                if piece.text.strip():
+                    segments.append(make_segment(piece.start, piece.end, piece.text, words))
+                progress.reached(piece.end)
+        progress.finish()
+        return segments
