@@ -127,6 +127,14 @@ def test_answers_land_under_their_questions(interview: dict[str, Any]) -> None:
         assert normalise(question) == normalise(truth["questions"][index])
 
 
+def test_whole_interview_is_heard_and_nothing_invented(interview: dict[str, Any]) -> None:
+    segments = _segments(interview["home"], interview["id"])
+    heard = " ".join(s["text"] for s in segments)
+    reference = " ".join(t["text"] for t in interview["truth"]["turns"])
+    assert word_error_rate(reference, heard) <= 0.10
+    assert "thank you" not in heard.lower()  # Whisper's favourite words over silence
+
+
 def test_speakers_are_attributed(interview: dict[str, Any]) -> None:
     segments = _segments(interview["home"], interview["id"])
     assert _speaker_accuracy(segments, interview["truth"]) >= 0.9
