@@ -1,0 +1,162 @@
+"""Consent: the wording in full, and what each participant agreed to, scope by scope."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import CONSENT_WORDING_VERSION, ROLES, Interview, Role
+from app.paths import resource
+from app.services import Services
+from ui.errors import show_error
+
+#: What each scope means, in the words the checkbox shows.
+SCOPE_LABELS = {
+    "record": "I agree to be &recorded (needed to record)",
+    "publish-text": "I agree the &text may be published",
+    "publish-audio": "I agree the &audio may be published",
+}
+ROLE_WORDS = {"interviewer": "asks the questions", "interviewee": "answers the questions"}
+
+
+@cache
+def consent_wording() -> str:
+    """The wording as Markdown, without the version comment (a bundled, read-only file)."""
+    try:
+        text = resource("consent.md").read_text(encoding="utf-8")
+    except OSError:
+        return "The consent wording could not be found. Reinstall the app before recording."
+    return re.sub(r"<!--.*?-->\s*", "", text, flags=re.S)
+
+
+class ParticipantConsent(QGroupBox):
+    def __init__(self, role: Role, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.role = role
+        self.boxes: dict[str, QCheckBox] = {}
+        layout = QVBoxLayout(self)
+        for scope, label in SCOPE_LABELS.items():
+            box = QCheckBox(label)
+            self.boxes[scope] = box
+            layout.addWidget(box)
+        self.given = QLabel()
+        self.given.setProperty("role", "muted")
+        self.given.setWordWrap(True)
+        layout.addWidget(self.given)
+        self.set_name("")
+
+    def set_name(self, name: str) -> None:
+        who = name.strip() or (
+            "the interviewer" if self.role == "interviewer" else "the interviewee"
+        )
+        self.setTitle(f"Consent from {who} ({ROLE_WORDS[self.role]})")
+        for scope, box in self.boxes.items():
+            plain = SCOPE_LABELS[scope].replace("&", "")
+            box.setAccessibleName(f"{who}: {plain}")
+
+    def scopes(self) -> list[str]:
+        return [s for s, b in self.boxes.items() if b.isChecked()]
+
+    def set_scopes(self, scopes: frozenset[str] | set[str] | list[str]) -> None:
+        for s, b in self.boxes.items():
+            b.setChecked(s in scopes)
+
+
+class ConsentForm(QWidget):
+    """The wording followed by one group of ticks per participant."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.wording = QTextBrowser()
+        self.wording.setMarkdown(consent_wording())
+        self.wording.setOpenLinks(False)
+        self.wording.setAccessibleName("Consent wording")
+        self.wording.setAccessibleDescription(
+            f"Version {CONSENT_WORDING_VERSION}. Read it aloud together before ticking."
+        )
+        self.wording.setMinimumHeight(180)
+        wording_label = QLabel("Consent &wording (read it together):")
+        wording_label.setBuddy(self.wording)
+        self.participants = {role: ParticipantConsent(role) for role in ROLES}
+        row = QHBoxLayout()
+        for group in self.participants.values():
+            row.addWidget(group)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(wording_label)
+        layout.addWidget(self.wording, 1)
+        layout.addLayout(row)
+
+    def set_names(self, interviewer: str, interviewee: str) -> None:
+        self.participants["interviewer"].set_name(interviewer)
+        self.participants["interviewee"].set_name(interviewee)
+
+    def scopes(self, role: Role) -> list[str]:
+        return self.participants[role].scopes()
+
+    def show_interview(self, interview: Interview) -> None:
+        """Fill the ticks from what was stored, and say when it was given."""
+        for p in interview.participants:
+            group = self.participants[p.role]
+            group.set_name(p.name)
+            consent = interview.consent_for(p.id)
+            group.set_scopes(consent.scopes if consent else set())
+            group.given.setText(
+                f"Last agreed on {consent.given_at:%d %b %Y at %H:%M}."
+                if consent
+                else "Nothing agreed yet."
+            )
+
+    def missing_record(self) -> list[str]:
+        return [r for r, g in self.participants.items() if "record" not in g.scopes()]
+
+    def save(self, services: Services, interview_id: int) -> Interview:
+        """Store each participant's ticks (with the time, done by the store)."""
+        interview = services.interview(interview_id)
+        for role in ROLES:
+            interview = services.give_consent(interview_id, role, self.scopes(role))
+        return interview
+
+
+class ConsentDialog(QDialog):
+    """Change the consent of an existing interview (e.g. someone changed their mind)."""
+
+    def __init__(self, services: Services, interview_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.interview_id = interview_id
+        self.setWindowTitle("Consent")
+        self.setAccessibleName("Consent")
+        self.form = ConsentForm()
+        self.form.show_interview(services.interview(interview_id))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save consent")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form, 1)
+        layout.addWidget(buttons)
+        self.resize(720, 560)
+
+    def accept(self) -> None:
+        try:
+            self.form.save(self.services, self.interview_id)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        super().accept()

@@ -1,0 +1,67 @@
+"""Questions to the user ("Delete this interview?") as non-blocking, window-modal boxes.
+
+They never run a nested event loop: the answer arrives as a callback. That keeps background
+work flowing while a question is open, and lets tests answer them like a user would (by
+clicking the button) instead of patching them away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+
+#: Open questions, newest last (tests find them here).
+open_questions: list[QMessageBox] = []
+
+
+def ask(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    *,
+    yes_text: str,
+    on_yes: Callable[[], None],
+    no_text: str = "Cancel",
+    on_no: Callable[[], None] | None = None,
+    informative: str = "",
+    destructive: bool = False,
+) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setWindowTitle(title)
+    box.setIcon(QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    box.setAccessibleName(title)
+    box.setAccessibleDescription(f"{text} {informative}".strip())
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton(no_text, QMessageBox.ButtonRole.RejectRole)
+    yes.setAccessibleName(yes_text)
+    no.setAccessibleName(no_text)
+    # Destructive questions default to the safe answer so a stray Enter loses nothing.
+    box.setDefaultButton(no if destructive else yes)
+    box.setEscapeButton(no)
+
+    def finished(_result: int) -> None:
+        if box in open_questions:
+            open_questions.remove(box)
+        clicked = box.clickedButton()
+        if clicked is yes:
+            on_yes()
+        elif on_no is not None:
+            on_no()
+        box.deleteLater()
+
+    box.finished.connect(finished)
+    open_questions.append(box)
+    box.open()
+    return box
+
+
+def button(box: QMessageBox, text: str) -> QPushButton:
+    """The button of ``box`` labelled ``text`` (for tests and keyboard helpers)."""
+    for b in box.buttons():
+        if b.text().replace("&", "") == text:
+            return b  # type: ignore[return-value]
+    raise LookupError(f"No button '{text}' in {[b.text() for b in box.buttons()]}")

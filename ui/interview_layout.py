@@ -1,0 +1,189 @@
+"""The widgets of the interview screen, laid out; ``InterviewScreen`` adds the behaviour.
+
+Split from the behaviour so each file stays readable; nothing here talks to services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.level_meter import LevelMeter
+
+
+class InterviewLayout(QWidget):
+    """Builds the controls; the slots it connects are defined by the subclass."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._build()
+        self._make_actions()
+
+    def _button(self, text: str, name: str, description: str, *, big: bool = False) -> QPushButton:
+        b = QPushButton(text)
+        b.setAccessibleName(name)
+        b.setAccessibleDescription(description)
+        b.setToolTip(description)
+        if big:
+            b.setProperty("role", "big")
+        return b
+
+    def _build(self) -> None:
+        self.heading = QLabel()
+        self.heading.setProperty("role", "heading")
+        self.heading.setWordWrap(True)
+        self.banner = QLabel()
+        self.banner.setProperty("role", "banner")
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Message")
+        self.banner.hide()
+
+        mic = QGroupBox("1. Check the microphone")
+        self.meter = LevelMeter()
+        self.mic_button = self._button(
+            "Check &microphone", "Check microphone", "Listen to the microphone without recording"
+        )
+        self.mic_button.clicked.connect(self.toggle_mic_check)
+        self.mic_status = QLabel("Say a few words and watch the level.")
+        self.mic_status.setWordWrap(True)
+        mic_layout = QVBoxLayout(mic)
+        row = QHBoxLayout()
+        row.addWidget(self.mic_button)
+        row.addWidget(self.meter, 1)
+        mic_layout.addLayout(row)
+        mic_layout.addWidget(self.mic_status)
+
+        rec = QGroupBox("2. Record the interview")
+        self.record_button = self._button("&Record", "Record", "Start recording", big=True)
+        self.pause_button = self._button("&Pause", "Pause", "Pause or resume recording", big=True)
+        self.stop_button = self._button("S&top", "Stop", "Stop and save the take", big=True)
+        self.record_button.clicked.connect(self.record)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(self.stop)
+        self.state_label = QLabel("Not recording")
+        self.state_label.setProperty("role", "heading")
+        self.elapsed_label = QLabel()
+        self.consent_button = self._button(
+            "C&onsent…", "Consent", "See or change what each buddy agreed to"
+        )
+        self.consent_button.clicked.connect(self.edit_consent)
+        controls = QHBoxLayout()
+        for b in (self.record_button, self.pause_button, self.stop_button):
+            controls.addWidget(b)
+        controls.addStretch(1)
+        controls.addWidget(self.consent_button)
+        rec_layout = QVBoxLayout(rec)
+        rec_layout.addLayout(controls)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.state_label)
+        status_row.addWidget(self.elapsed_label, 1)
+        rec_layout.addLayout(status_row)
+
+        question = QGroupBox("Current question")
+        self.position_label = QLabel()
+        self.question_label = QLabel()
+        self.question_label.setProperty("role", "question")
+        self.question_label.setWordWrap(True)
+        self.question_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.prompts_label = QLabel()
+        self.prompts_label.setWordWrap(True)
+        self.previous_button = self._button(
+            "◀ Pre&vious question", "Previous question", "Go back to the previous question"
+        )
+        self.next_button = self._button(
+            "&Next question ▶", "Next question", "Move on to the next question", big=True
+        )
+        self.previous_button.clicked.connect(self.previous_question)
+        self.next_button.clicked.connect(self.next_question)
+        q_layout = QVBoxLayout(question)
+        q_layout.addWidget(self.position_label)
+        q_layout.addWidget(self.question_label)
+        q_layout.addWidget(self.prompts_label)
+        nav = QHBoxLayout()
+        nav.addWidget(self.previous_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        q_layout.addLayout(nav)
+
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName("Notes")
+        self.notes.setAccessibleDescription("Saved as you type")
+        self.notes.setTabChangesFocus(True)  # Tab must leave the field for keyboard users
+        self.notes.textChanged.connect(self._notes_changed)
+        notes_label = QLabel("N&otes (saved as you type):")
+        notes_label.setBuddy(self.notes)
+        self.notes_state = QLabel("")
+        self.notes_state.setProperty("role", "muted")
+
+        after = QGroupBox("3. After the interview")
+        self.transcribe_button = self._button(
+            "&Transcribe", "Transcribe", "Turn the recording into text (runs in the background)"
+        )
+        self.swap_button = self._button(
+            "S&wap roles", "Swap roles", "Start the return interview: same script, roles swapped"
+        )
+        self.transcribe_button.clicked.connect(self.transcribe)
+        self.swap_button.clicked.connect(self.swap_roles)
+        self.takes_label = QLabel()
+        self.takes_label.setWordWrap(True)
+        after_layout = QHBoxLayout(after)
+        after_layout.addWidget(self.takes_label, 1)
+        after_layout.addWidget(self.transcribe_button)
+        after_layout.addWidget(self.swap_button)
+
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.addWidget(self.heading)
+        inner.addWidget(self.banner)
+        inner.addWidget(mic)
+        inner.addWidget(question, 1)
+        inner.addWidget(rec)
+        inner.addWidget(notes_label)
+        inner.addWidget(self.notes)
+        inner.addWidget(self.notes_state)
+        inner.addWidget(after)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+    def _make_actions(self) -> None:
+        """Menu actions (listed in the shortcuts dialog) that mirror the big buttons."""
+
+        def action(text: str, keys: str, slot: Any) -> QAction:
+            a = QAction(text, self)
+            a.setShortcut(QKeySequence(keys))
+            a.triggered.connect(slot)
+            return a
+
+        self.check_action = action("Check microphone", "Ctrl+M", self.toggle_mic_check)
+        self.record_action = action("Record", "Ctrl+R", self.record)
+        self.pause_action = action("Pause or resume", "Ctrl+P", self.toggle_pause)
+        self.stop_action = action("Stop recording", "Ctrl+E", self.stop)
+        self.next_action = action("Next question", "Alt+Right", self.next_question)
+        self.previous_action = action("Previous question", "Alt+Left", self.previous_question)
+        self.swap_action = action("Swap roles", "Ctrl+Shift+W", self.swap_roles)
+        self.actions_list = [
+            self.check_action,
+            self.record_action,
+            self.pause_action,
+            self.stop_action,
+            self.next_action,
+            self.previous_action,
+            self.swap_action,
+        ]

@@ -1,0 +1,374 @@
+"""The interview itself: microphone check, the current question, recording controls, notes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QWidget,
+)
+
+from app.audio.levels import Level
+from app.errors import InvalidInput
+from app.models import Interview, Script
+from app.services import Services
+from app.settings import Settings
+from ui import tasks
+from ui.consent import ConsentDialog
+from ui.errors import show_error
+from ui.interview_controls import ControlKeys, fmt_clock, question_texts
+from ui.interview_layout import InterviewLayout
+from ui.recording import MicCheck, RecorderFactory, RecordingSession, StreamFactory
+
+log = logging.getLogger(__name__)
+
+#: Notes are saved this long after the last keystroke.
+NOTES_DELAY_MS = 700
+
+
+class InterviewScreen(InterviewLayout):
+    transcribe_requested = Signal(int)
+    open_requested = Signal(int)  # another interview should be shown (after "Swap roles")
+    status_message = Signal(str)
+    recording_changed = Signal(bool)
+
+    def __init__(
+        self,
+        services: Services,
+        settings: Settings,
+        *,
+        recorder_factory: RecorderFactory | None = None,
+        stream_factory: StreamFactory | None = None,
+        input_device: Any = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        #: An InputDevice to use instead of the one in settings (tests, benchmarks, demos).
+        self.input_device = input_device
+        self.services = services
+        self.settings = settings
+        self.recorder_factory = recorder_factory
+        self.stream_factory = stream_factory
+        self.interview: Interview | None = None
+        self.script: Script | None = None
+        self.session: RecordingSession | None = None
+        self.mic_check: MicCheck | None = None
+        self.shown_question = 0
+        self.setObjectName("interview")
+        self.setAccessibleName("Interview")
+        self.keys = ControlKeys(self, self.next_question, self.previous_question, self.toggle_pause)
+        self.keys.apply(settings)
+        self._clock = QTimer(self, interval=250)
+        self._clock.timeout.connect(self._tick)
+        self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_DELAY_MS)
+        self._notes_timer.timeout.connect(self.save_notes)
+
+    # -- loading --------------------------------------------------------------------------
+
+    def load(self, interview_id: int) -> None:
+        if self.session is not None and self.session.active:
+            if self.interview is not None and self.interview.id == interview_id:
+                return  # the take goes on; just showing it again
+            raise InvalidInput(
+                "A recording is running, so another interview cannot be opened here.",
+                "Stop the recording first (Ctrl+E); the take is saved when you stop.",
+            )
+        self.save_notes()
+        self.session = None
+        self.interview = self.services.interview(interview_id)
+        self.script = self.services.script_for(self.interview)
+        self.heading.setText(self._heading_text())
+        self.notes.blockSignals(True)
+        self.notes.setPlainText(self.interview.notes)
+        self.notes.blockSignals(False)
+        self.notes_state.setText("")
+        self.banner.hide()
+        self.shown_question = 0
+        self._show_question()
+        self._update()
+
+    def _heading_text(self) -> str:
+        assert self.interview is not None
+        who = self.interview.interviewer.name if self.interview.interviewer else "?"
+        whom = self.interview.interviewee.name if self.interview.interviewee else "?"
+        return f"{self.interview.title}: {who} interviews {whom}"
+
+    def _device(self) -> Any:
+        return self.input_device or self.settings.input_device or None
+
+    def reload_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.keys.apply(settings)
+
+    # -- questions ------------------------------------------------------------------------
+
+    def _questions(self) -> list[tuple[str, list[str]]]:
+        return question_texts(self.interview, self.script)
+
+    def _show_question(self) -> None:
+        questions = self._questions()
+        if not questions:
+            self.position_label.setText("No script")
+            self.question_label.setText("Ask your own questions.")
+            self.prompts_label.setText("")
+            return
+        index = max(0, min(self.shown_question, len(questions) - 1))
+        self.shown_question = index
+        text, prompts = questions[index]
+        self.position_label.setText(f"Question {index + 1} of {len(questions)}")
+        self.question_label.setText(text)
+        self.question_label.setAccessibleName(f"Question {index + 1} of {len(questions)}")
+        self.question_label.setAccessibleDescription(text)
+        self.prompts_label.setText(
+            "Follow-up prompts:\n" + "\n".join(f"• {p}" for p in prompts) if prompts else ""
+        )
+        self.previous_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < len(questions) - 1)
+
+    def next_question(self) -> None:
+        self._move(+1)
+
+    def previous_question(self) -> None:
+        self._move(-1)
+
+    def _move(self, step: int) -> None:
+        if self.interview is None:
+            return
+        if self.session is not None and self.session.state in ("recording", "paused"):
+            # The recorder stores the marker; it also refuses to move past either end.
+            index = self.session.next_question() if step > 0 else self.session.previous_question()
+            self.shown_question = index
+        else:
+            self.shown_question += step
+        self._show_question()
+        self.status_message.emit(self.position_label.text())
+
+    # -- microphone check -----------------------------------------------------------------
+
+    def toggle_mic_check(self) -> None:
+        if self.mic_check is not None:
+            self.mic_check.stop()
+            self.mic_check = None
+            self.mic_button.setText("Check &microphone")
+            self.meter.set_level(None)
+            self.mic_status.setText("Check stopped.")
+            return
+        if self.session is not None and self.session.active:
+            self.mic_status.setText("The meter shows the recording's level while you record.")
+            return
+        check = MicCheck(device=self._device(), stream_factory=self.stream_factory)
+        check.level.connect(self._show_level)
+        check.failed.connect(self._mic_failed)
+        check.running_changed.connect(
+            lambda on: self.mic_status.setText(
+                f"Listening to {check.device_name}. Say a few words and watch the level."
+                if on
+                else "Check stopped."
+            )
+        )
+        self.mic_check = check
+        self.mic_button.setText("Stop &microphone check")
+        self.mic_status.setText("Opening the microphone…")
+        check.start()
+
+    def _mic_failed(self, error: BaseException) -> None:
+        self.mic_check = None
+        self.mic_button.setText("Check &microphone")
+        message = getattr(error, "message", None) or str(error)
+        hint = getattr(error, "hint", "")
+        self.mic_status.setText(f"Problem: {message} {hint}".strip())
+
+    def _show_level(self, level: Level) -> None:
+        self.meter.set_level(level)
+
+    # -- recording ------------------------------------------------------------------------
+
+    def record(self) -> None:
+        if self.interview is None:
+            return
+        if self.session is not None and self.session.state == "paused":
+            self.session.resume()
+            return
+        if self.session is not None and self.session.active:
+            return
+        missing = self.services.interview(self.interview.id).missing_consent("record")
+        if missing:
+            names = " and ".join(p.name for p in missing)
+            self._banner(f"{names} has not agreed to be recorded. Choose 'Consent…' first.")
+            return
+        if self.mic_check is not None:
+            self.toggle_mic_check()  # one user of the device at a time
+        try:
+            session = RecordingSession(
+                self.services,
+                self.interview.id,
+                device=self._device(),
+                recorder_factory=self.recorder_factory,
+                stream_factory=self.stream_factory,
+                parent=self,
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        session.level.connect(self._show_level)
+        session.state_changed.connect(self._state_changed)
+        session.event.connect(self._recorder_event)
+        session.failed.connect(lambda e: show_error(self, e))
+        session.stopped.connect(self._take_saved)
+        self.session = session
+        self.shown_question = 0
+        self._show_question()
+        self.banner.hide()
+        session.start()
+
+    def toggle_pause(self) -> None:
+        if self.session is None:
+            return
+        if self.session.state == "recording":
+            self.session.pause()
+        elif self.session.state == "paused":
+            self.session.resume()
+
+    def stop(self) -> tasks.Task | None:
+        return self.session.stop() if self.session is not None else None
+
+    def _state_changed(self, state: str) -> None:
+        words = {
+            "starting": "Starting…",
+            "recording": "● Recording",
+            "paused": "❚❚ Paused",
+            "stopping": "Saving the take…",
+            "stopped": "Stopped: take saved",
+            "failed": "Not recording",
+        }
+        self.state_label.setText(words.get(state, state))
+        if state == "recording":
+            self._clock.start()
+            self.status_message.emit("Recording. Use Next question as you move on.")
+        elif state in ("stopped", "failed"):
+            self._clock.stop()
+            self.meter.set_level(None)
+        self._tick()
+        self._update()
+        self.recording_changed.emit(state in ("starting", "recording", "paused", "stopping"))
+
+    def _recorder_event(self, kind: str, message: str) -> None:
+        # Device gone, disk full: the take is already closed and kept. Say so, plainly.
+        self._banner(message)
+        self.status_message.emit(message)
+
+    def _take_saved(self, result: Any) -> None:
+        if result is not None and not getattr(result, "message", ""):
+            self.status_message.emit(f"Take saved ({fmt_clock(result.duration_s)}).")
+        self._update()
+
+    def _banner(self, text: str) -> None:
+        self.banner.setText(f"Problem: {text}")
+        self.banner.show()
+
+    def _tick(self) -> None:
+        if self.interview is None:
+            return
+        elapsed = self.session.elapsed_s if self.session is not None else 0.0
+        minutes = self.script.suggested_minutes if self.script is not None else 0
+        suggested = f" of about {minutes:g} minutes suggested" if minutes else ""
+        self.elapsed_label.setText(f"Elapsed {fmt_clock(elapsed)}{suggested}")
+
+    def _update(self) -> None:
+        """Enable what makes sense now; say why the rest is off."""
+        interview = self.interview
+        state = self.session.state if self.session is not None else "idle"
+        busy = state in ("starting", "recording", "paused", "stopping")
+        can_record = interview is not None and not busy
+        self.record_button.setEnabled(can_record or state == "paused")
+        self.record_button.setText("&Resume" if state == "paused" else "&Record")
+        self.pause_button.setEnabled(state in ("recording", "paused"))
+        self.pause_button.setText("Res&ume" if state == "paused" else "&Pause")
+        self.stop_button.setEnabled(state in ("recording", "paused"))
+        self.swap_button.setEnabled(interview is not None and not busy)
+        self.consent_button.setEnabled(interview is not None and not busy)
+        takes = self.services.recordings(interview.id) if interview is not None else []
+        usable = [t for t in takes if t.status != "recording"]
+        self.transcribe_button.setEnabled(bool(usable) and not busy)
+        if usable:
+            last = usable[-1]
+            self.takes_label.setText(
+                f"{len(usable)} take(s). Latest: {fmt_clock(last.duration_s)}, {last.status}."
+                + (f" {last.message}" if last.message else "")
+            )
+        else:
+            self.takes_label.setText("Nothing recorded yet.")
+        if interview is not None and not busy:
+            missing = self.services.interview(interview.id).missing_consent("record")
+            if missing:
+                names = " and ".join(p.name for p in missing)
+                self._banner(f"{names} has not agreed to be recorded yet. Choose 'Consent…'.")
+        self._tick()
+
+    # -- after the take -------------------------------------------------------------------
+
+    def edit_consent(self) -> ConsentDialog | None:
+        if self.interview is None:
+            return None
+        dialog = ConsentDialog(self.services, self.interview.id, self)
+        dialog.accepted.connect(lambda: (self.banner.hide(), self._update()))
+        dialog.open()
+        return dialog
+
+    def transcribe(self) -> None:
+        if self.interview is not None:
+            self.transcribe_requested.emit(self.interview.id)
+
+    def swap_roles(self) -> int | None:
+        """Create the return interview (same script, names swapped) and open it."""
+        old = self.interview
+        if old is None or (self.session is not None and self.session.active):
+            return None
+        who = old.interviewee.name if old.interviewee else ""
+        whom = old.interviewer.name if old.interviewer else ""
+        try:
+            new = self.services.new_interview(
+                f"{old.title} (return)", interviewer=who, interviewee=whom, script_id=old.script_id
+            )
+            # Each person already agreed minutes ago: carry their own choices over.
+            for p in old.participants:
+                consent = old.consent_for(p.id)
+                if consent is not None:
+                    self.services.give_consent(new.id, p.name, sorted(consent.scopes))
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        self.status_message.emit(
+            f"Return interview created: {who} now asks, {whom} answers. Consent carried over."
+        )
+        self.open_requested.emit(new.id)
+        return new.id
+
+    # -- notes ----------------------------------------------------------------------------
+
+    def _notes_changed(self) -> None:
+        self.notes_state.setText("Saving…")
+        self._notes_timer.start()
+
+    def save_notes(self) -> None:
+        if self.interview is None or (
+            not self._notes_timer.isActive() and self.notes_state.text() != "Saving…"
+        ):
+            return
+        self._notes_timer.stop()
+        try:
+            self.interview = self.services.update_notes(self.interview.id, self.notes.toPlainText())
+        except Exception as exc:
+            self.notes_state.setText("Notes not saved.")
+            show_error(self, exc)
+            return
+        self.notes_state.setText("Notes saved.")
+
+    def shutdown(self) -> None:
+        self.save_notes()
+        if self.mic_check is not None:
+            self.mic_check.stop()
+        if self.session is not None:
+            self.session.stop_now()

@@ -1,0 +1,116 @@
+"""The single wiring point of the desktop app: paths -> context -> services -> MainWindow.
+
+Nothing slow is imported here: the transcription engines and the sound library load on first
+use, so the window opens in well under a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.context import AppContext
+from app.errors import BuddyError
+from app.paths import Paths, resource
+from app.services import Services
+from ui import errors, theme
+from ui.main_window import MainWindow
+from ui.pyside_fix import protect_singletons
+
+log = logging.getLogger("ui")
+
+APP_ID = "buddy-interviews"
+
+
+def setup_logging(paths: Paths) -> None:
+    """Everything INFO and up goes to a small rotating file the user can send us."""
+    root = logging.getLogger()
+    if any(getattr(h, "_buddy", False) for h in root.handlers):
+        return
+    paths.log_file.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        paths.log_file, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
+    )
+    handler._buddy = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+
+
+def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    protect_singletons()  # before the first Qt call: see ui/pyside_fix.py
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(list(argv if argv is not None else sys.argv[:1]))
+    app.setApplicationName("Buddy Interviews")
+    app.setOrganizationName("Buddy Interviews")
+    app.setDesktopFileName(APP_ID)
+    icon = resource("icons", "buddy-interviews.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app  # type: ignore[return-value]
+
+
+def open_context(paths: Paths) -> AppContext:
+    """Open the store and repair takes a crash interrupted (reported in ctx.recovered)."""
+    return AppContext.open(paths, recover=True)
+
+
+def build(ctx: AppContext) -> MainWindow:
+    """Everything after the context: used by main() and by tests/benchmarks alike."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    services = Services(ctx)
+    look = theme.install(app, theme=ctx.settings.theme, scale=ctx.settings.text_scale)
+    return MainWindow(services, theme=look)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    app = make_application(argv)
+    paths = Paths.from_env()
+    try:
+        paths.ensure()
+    except OSError as exc:
+        QMessageBox.critical(
+            None,
+            "Buddy Interviews",
+            f"Problem: the data folder {paths.data} cannot be created ({exc}).\n"
+            "Check the disk is not full and that you may write to your home folder.",
+        )
+        return 2
+    setup_logging(paths)
+    errors.install_excepthook()
+    log.info("Starting Buddy Interviews")
+    try:
+        ctx = open_context(paths)
+    except BuddyError as error:
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, "Buddy Interviews", f"Problem: {error.message}"
+        )
+        box.setInformativeText(error.hint)
+        box.exec()  # nothing else is running yet, so blocking here is harmless
+        return 2
+    window = build(ctx)
+    window.show()
+    if ctx.recovered:
+        # After the first paint, so the user sees the app before the question about takes.
+        QTimer.singleShot(0, lambda: window.offer_recovered(ctx.recovered))
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,322 @@
+"""The main window: one stack of screens, a menu bar with shortcuts, a status bar."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QWidget
+
+from app.services import Services
+from app.settings import Settings
+from ui import tasks
+from ui.consent import ConsentDialog
+from ui.errors import show_error
+from ui.export_screen import ExportScreen
+from ui.help_dialogs import AboutDialog, ShortcutsDialog, widget_shortcuts
+from ui.interview_screen import InterviewScreen
+from ui.library import LibraryScreen
+from ui.new_interview import NewInterviewScreen
+from ui.recovered_dialog import RecoveredDialog
+from ui.script_editor import ScriptEditor
+from ui.settings_dialog import SettingsDialog
+from ui.theme import Theme
+from ui.transcript_editor import TranscriptEditor
+from ui.transcription_panel import TranscriptionPanel
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        services: Services,
+        *,
+        theme: Theme | None = None,
+        recorder_factory: Callable[..., Any] | None = None,
+        stream_factory: Callable[..., Any] | None = None,
+        input_device: Any = None,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.settings: Settings = services.ctx.settings
+        self.theme = theme
+        self.current_id: int | None = None
+        self.setWindowTitle("Buddy Interviews")
+        self.setAccessibleName("Buddy Interviews")
+
+        self.stack = QStackedWidget()
+        self.library = LibraryScreen(services)
+        self.new_interview = NewInterviewScreen(services)
+        self.interview = InterviewScreen(
+            services,
+            self.settings,
+            recorder_factory=recorder_factory,
+            stream_factory=stream_factory,
+            input_device=input_device,
+        )
+        self.transcript = TranscriptEditor(services)
+        self.export = ExportScreen(services, self.settings)
+        self.scripts = ScriptEditor(services)
+        for screen in (
+            self.library,
+            self.new_interview,
+            self.interview,
+            self.transcript,
+            self.export,
+            self.scripts,
+        ):
+            self.stack.addWidget(screen)
+        self.setCentralWidget(self.stack)
+
+        self.panel = TranscriptionPanel(services, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.panel)
+        self.panel.hide()
+
+        self._connect()
+        self._make_menus()
+        self.statusBar().showMessage("Ready.")
+        self._restore_geometry()
+        self.show_library()
+
+    # -- wiring ---------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        for screen in (self.library, self.new_interview, self.interview, self.panel, self.scripts):
+            screen.status_message.connect(self.say)
+        self.library.open_requested.connect(self.open_interview)
+        self.library.new_requested.connect(self.show_new_interview)
+        self.new_interview.created.connect(self._created)
+        self.new_interview.cancelled.connect(self.show_library)
+        self.interview.transcribe_requested.connect(self.transcribe)
+        self.interview.open_requested.connect(self.show_interview)
+        self.interview.recording_changed.connect(self._recording_changed)
+        self.panel.transcribed.connect(self._transcribed)
+        self.panel.open_transcript.connect(self.show_transcript)
+        self.scripts.use_script.connect(self._use_script)
+        self.transcript.edited.connect(lambda _i: self.library.refresh())
+        self.export.exported.connect(lambda _p: self.library.refresh())
+        self.export.consent_requested.connect(self._export_consent)
+
+    def _action(self, menu: QMenu, text: str, keys: Sequence[str] | str, slot: Any) -> QAction:
+        action = menu.addAction(text)
+        if isinstance(keys, str):
+            keys = [keys] if keys else []
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.triggered.connect(slot)
+        return action
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self.new_action = self._action(file, "&New interview…", "Ctrl+N", self.show_new_interview)
+        self.import_action = self._action(
+            file, "&Import audio into selected interview…", "Ctrl+I", self._import
+        )
+        file.addSeparator()
+        self.settings_action = self._action(file, "&Settings…", "Ctrl+,", self.open_settings)
+        file.addSeparator()
+        self._action(file, "&Quit", "Ctrl+Q", self.close)
+
+        go = bar.addMenu("&Go")
+        self._action(go, "&Library", "Alt+1", self.show_library)
+        self._action(go, "Inter&view and recording", "Alt+2", lambda: self._go(self.show_interview))
+        self._action(go, "&Transcript", "Alt+3", lambda: self._go(self.show_transcript))
+        self._action(go, "&Export", "Alt+4", lambda: self._go(self.show_export))
+        self._action(go, "Interview &scripts", "Alt+5", self.show_scripts)
+        go.addSeparator()
+        panel_action = self.panel.toggleViewAction()
+        panel_action.setText("Transcription &progress")
+        panel_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        go.addAction(panel_action)
+
+        record = bar.addMenu("&Recording")
+        for action in self.interview.actions_list:
+            record.addAction(action)
+        record.addSeparator()
+        self.transcribe_action = self._action(
+            record, "&Transcribe current interview", "Ctrl+T", lambda: self._go(self.transcribe)
+        )
+        self.recording_menu = record
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", ["F1", "Ctrl+/"], self.show_shortcuts)
+        self._action(help_menu, "&About Buddy Interviews", "", self.show_about)
+        self._update_actions()
+
+    # -- navigation -----------------------------------------------------------------------
+
+    def say(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15_000)
+
+    def _show(self, screen: QWidget) -> None:
+        self.stack.setCurrentWidget(screen)
+        self._update_actions()
+        # Land keyboard users inside the new screen rather than on whatever had focus before.
+        target = screen.focusWidget() or screen.nextInFocusChain()
+        if target is not None and screen.isAncestorOf(target):
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _update_actions(self) -> None:
+        on_interview = self.stack.currentWidget() is self.interview
+        for action in self.interview.actions_list:
+            action.setEnabled(on_interview)
+
+    def _go(self, show: Callable[[int], None]) -> None:
+        interview_id = self.current_id or self.library.selected_id()
+        if interview_id is None:
+            self.say("Choose an interview in the library first.")
+            self.show_library()
+            return
+        show(interview_id)
+
+    def show_library(self) -> None:
+        self.library.refresh(select=self.current_id)
+        self._show(self.library)
+        self.library.table.setFocus()
+
+    def show_new_interview(self) -> None:
+        self.new_interview.reset()
+        self._show(self.new_interview)
+        self.new_interview.title.setFocus()
+
+    def show_scripts(self) -> None:
+        self.scripts.refresh()
+        self._show(self.scripts)
+
+    def _guarded(self, interview_id: int, screen: Any) -> bool:
+        try:
+            screen.load(interview_id)
+        except Exception as exc:
+            show_error(self, exc)
+            return False
+        self.current_id = interview_id
+        self._show(screen)
+        return True
+
+    def show_interview(self, interview_id: int) -> None:
+        self._guarded(interview_id, self.interview)
+
+    def show_transcript(self, interview_id: int) -> None:
+        if self.services.transcript(interview_id) is None:
+            self.say(
+                "This interview has no transcript yet: record or import audio, then transcribe."
+            )
+            self.show_interview(interview_id)
+            return
+        self._guarded(interview_id, self.transcript)
+
+    def show_export(self, interview_id: int) -> None:
+        if self.services.transcript(interview_id) is None:
+            self.say("Transcribe the interview before exporting it.")
+            self.show_interview(interview_id)
+            return
+        self._guarded(interview_id, self.export)
+
+    def open_interview(self, interview_id: int) -> None:
+        """Open where the work is: the transcript once there is one, else the recording."""
+        if self.services.transcript(interview_id) is not None:
+            self.show_transcript(interview_id)
+        else:
+            self.show_interview(interview_id)
+
+    def _created(self, interview_id: int) -> None:
+        self.current_id = interview_id
+        self.show_interview(interview_id)
+
+    def _export_consent(self, interview_id: int) -> None:
+        # Consent is recorded in the same dialog as on the interview screen; then re-check.
+        dialog = ConsentDialog(self.services, interview_id, self)
+        dialog.accepted.connect(self.export.refresh)
+        dialog.open()
+
+    def _use_script(self, script_id: str) -> None:
+        self.show_new_interview()
+        self.new_interview.select_script(script_id)
+
+    # -- work -----------------------------------------------------------------------------
+
+    def _import(self) -> None:
+        if self.stack.currentWidget() is not self.library:
+            self.show_library()
+        self.library.import_selected()
+
+    def transcribe(self, interview_id: int) -> tasks.Task | None:
+        return self.panel.start(interview_id)
+
+    def _transcribed(self, interview_id: int) -> None:
+        self.library.refresh()
+        # Refresh the screens showing this interview, but never move the user elsewhere.
+        if self.current_id == interview_id and self.stack.currentWidget() is self.interview:
+            self.interview._update()
+
+    def _recording_changed(self, recording: bool) -> None:
+        self.new_action.setEnabled(not recording)
+        self.import_action.setEnabled(not recording)
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.services, self.settings, self)
+        dialog.applied.connect(self._settings_applied)
+        dialog.open()
+        return dialog
+
+    def _settings_applied(self, settings: Settings) -> None:
+        self.settings = settings
+        if self.theme is not None:
+            self.theme.apply(settings.theme, settings.text_scale)
+        self.interview.reload_settings(settings)
+        self.export.settings = settings
+        self.say("Settings saved.")
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        extra = (
+            self.interview.keys.describe()
+            + widget_shortcuts(self.transcript, "Transcript")
+            + widget_shortcuts(self.export, "Export")
+            + widget_shortcuts(self.scripts, "Scripts")
+        )
+        dialog = ShortcutsDialog(self.menuBar(), extra, self)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.open()
+        return dialog
+
+    def offer_recovered(self, reports: Sequence[Any]) -> RecoveredDialog | None:
+        if not reports:
+            return None
+        dialog = RecoveredDialog(reports, self)
+        dialog.open_interview.connect(self.show_interview)
+        dialog.open()
+        self.library.refresh()
+        return dialog
+
+    # -- lifetime -------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("main-window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 760)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("main-window/geometry", self.saveGeometry())
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Save what is typed, finish a take, stop background work: nothing may be lost."""
+        if getattr(self, "_shut", False):
+            return
+        self._shut = True
+        self.interview.shutdown()
+        self.transcript.player.stop()
+        for task in tasks.running_tasks():
+            task.cancel()
+        tasks.wait_all(30_000)

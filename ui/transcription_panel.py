@@ -1,0 +1,177 @@
+"""Transcription in the background: a dock with progress, time left and Cancel.
+
+The dock is not modal: while the engine works, the user can read the library, write notes or
+edit another transcript. Re-transcribing over hand edits asks first.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import EditsWouldBeLost
+from app.models import Transcript
+from app.services import Services
+from ui import dialogs, tasks
+from ui.errors import show_error
+
+#: Below this fraction an estimate of the time left is mostly noise (model loading, decode).
+_ESTIMATE_FROM = 0.08
+
+
+def remaining_text(elapsed_s: float, fraction: float) -> str:
+    if fraction < _ESTIMATE_FROM or fraction >= 1.0:
+        return "Working out how long this will take…"
+    left = elapsed_s * (1 - fraction) / fraction
+    if left < 60:
+        return f"About {max(5, int(round(left / 5) * 5))} seconds left"
+    minutes = round(left / 60)
+    return f"About {minutes} minute{'s' if minutes != 1 else ''} left"
+
+
+class TranscriptionPanel(QDockWidget):
+    transcribed = Signal(int)  # interview id, once the new transcript is stored
+    open_transcript = Signal(int)
+    status_message = Signal(str)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__("Transcription", parent)
+        self.services = services
+        self.setObjectName("transcription-panel")
+        self.setAccessibleName("Transcription")
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.task: tasks.Task | None = None
+        self.interview_id: int | None = None
+        self.last_done: int | None = None
+        self._started = 0.0
+
+        body = QWidget()
+        self.title = QLabel("Nothing is being transcribed.")
+        self.title.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFormat("%p%")
+        self.progress.setAccessibleName("Transcription progress")
+        self.remaining = QLabel("")
+        self.cancel_button = QPushButton("&Cancel transcription")
+        self.cancel_button.setAccessibleName("Cancel transcription")
+        self.cancel_button.setAccessibleDescription("Stops it; the previous transcript is kept")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.open_button = QPushButton("Open &transcript")
+        self.open_button.setAccessibleName("Open transcript")
+        self.open_button.clicked.connect(self._open)
+        row = QHBoxLayout()
+        row.addWidget(self.remaining, 1)
+        row.addWidget(self.open_button)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.title)
+        layout.addWidget(self.progress)
+        layout.addLayout(row)
+        self.setWidget(body)
+        self._idle()
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and not self.task.is_done
+
+    def _idle(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.open_button.setVisible(self.last_done is not None)
+
+    def start(self, interview_id: int, *, discard_edits: bool = False) -> tasks.Task | None:
+        if self.running:
+            self.show()
+            self.status_message.emit(
+                "A transcription is already running: wait for it to finish, or cancel it."
+            )
+            return None
+        interview = self.services.interview(interview_id)
+        self.interview_id = interview_id
+        self.title.setText(f"Transcribing '{interview.title}'. You can keep working meanwhile.")
+        self.progress.setValue(0)
+        self.remaining.setText("Loading the speech model…")
+        self.cancel_button.setEnabled(True)
+        self.open_button.hide()
+        self.show()
+        self.raise_()
+        self._started = time.monotonic()
+        self.task = tasks.run_task(
+            "transcribe",
+            lambda on_progress, should_cancel: self.services.transcribe(
+                interview_id,
+                discard_edits=discard_edits,
+                on_progress=on_progress,
+                should_cancel=should_cancel,
+            ),
+            progress=True,
+            heavy=True,
+            on_progress=self._progress,
+            on_success=lambda t: self._succeeded(interview_id, t),
+            on_failure=lambda e: self._failed(interview_id, e),
+            on_cancelled=self._cancelled,
+            on_done=self._idle,
+        )
+        self.status_message.emit(f"Transcribing '{interview.title}' in the background.")
+        return self.task
+
+    def _progress(self, fraction: float) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        self.remaining.setText(remaining_text(time.monotonic() - self._started, fraction))
+
+    def cancel(self) -> None:
+        if self.task is not None and not self.task.is_done:
+            self.task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.remaining.setText("Cancelling…")
+
+    def _succeeded(self, interview_id: int, transcript: Transcript) -> None:
+        self.progress.setValue(1000)
+        took = time.monotonic() - self._started
+        self.remaining.setText(f"Done in {took:.0f} seconds: {len(transcript.segments)} lines.")
+        self.title.setText("Transcription finished. Check and correct it in the transcript.")
+        self.last_done = interview_id
+        self.status_message.emit("Transcription finished.")
+        self.transcribed.emit(interview_id)
+
+    def _failed(self, interview_id: int, error: BaseException) -> None:
+        if isinstance(error, EditsWouldBeLost):
+            self.remaining.setText("Waiting for your answer…")
+            dialogs.ask(
+                self,
+                "Transcribe again?",
+                "This transcript has corrections made by hand. Transcribing again replaces "
+                "them with a fresh transcript.",
+                informative="Your corrections cannot be brought back afterwards.",
+                yes_text="Transcribe again and lose my corrections",
+                no_text="Keep my corrections",
+                destructive=True,
+                on_yes=lambda: self.start(interview_id, discard_edits=True),
+                on_no=lambda: self.remaining.setText("Kept your corrections."),
+            )
+            return
+        self.remaining.setText("The transcription stopped because of a problem.")
+        self.title.setText("Transcription did not finish. The previous transcript is unchanged.")
+        show_error(self, error)
+
+    def _cancelled(self) -> None:
+        self.progress.setValue(0)
+        self.remaining.setText("Cancelled. Nothing was changed.")
+        self.status_message.emit("Transcription cancelled.")
+
+    def _open(self) -> None:
+        if self.last_done is not None:
+            self.open_transcript.emit(self.last_done)
