@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -17,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.consent import consent_wording
 from app.models import CONSENT_WORDING_VERSION, ROLES, Interview, Role
-from app.paths import resource
 from app.services import Services
 from ui.errors import show_error
 
@@ -29,16 +26,6 @@ SCOPE_LABELS = {
     "publish-audio": "I agree the &audio may be published",
 }
 ROLE_WORDS = {"interviewer": "asks the questions", "interviewee": "answers the questions"}
-
-
-@cache
-def consent_wording() -> str:
-    """The wording as Markdown, without the version comment (a bundled, read-only file)."""
-    try:
-        text = resource("consent.md").read_text(encoding="utf-8")
-    except OSError:
-        return "The consent wording could not be found. Reinstall the app before recording."
-    return re.sub(r"<!--.*?-->\s*", "", text, flags=re.S)
 
 
 class ParticipantConsent(QGroupBox):

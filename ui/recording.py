@@ -8,14 +8,12 @@ PulseAudio), so start and stop run through ``ui.tasks``. Nothing here touches a 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.audio.levels import Level, measure
-from app.errors import NoInputDevice
+from app.audio.monitor import LevelMonitor
 from app.services import Services
 from ui import tasks
 
@@ -156,11 +154,14 @@ class RecordingSession(QObject):
 
 
 class MicCheck(QObject):
-    """Listens to the input and reports its level; nothing is written anywhere."""
+    """Shows the input's level without recording: a Qt face on the core's LevelMonitor."""
 
     level = Signal(object)
     failed = Signal(object)
     running_changed = Signal(bool)
+
+    #: Meter refresh rate; the audio callback never waits for the UI.
+    POLL_MS = 50
 
     def __init__(
         self,
@@ -170,67 +171,27 @@ class MicCheck(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.device = device
-        self.stream_factory = stream_factory
+        self.monitor = LevelMonitor(device=device, stream_factory=stream_factory)
         self.device_name = ""
-        self._stream: Any = None
-        self._level = Level()
-        self._lock = threading.Lock()
         self.running = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.POLL_MS)
+        self._timer.timeout.connect(lambda: self.level.emit(self.monitor.level))
 
     def start(self) -> tasks.Task:
-        def open_stream() -> Any:
-            from app.audio.devices import InputDevice, find_input, sounddevice_module
-
-            if isinstance(self.device, InputDevice):
-                device = self.device
-            else:
-                device = find_input(self.device or None)
-            factory = self.stream_factory or sounddevice_module().InputStream
-            rate = round(device.default_samplerate) or 16000
-            try:
-                stream = factory(
-                    device=device.index,
-                    samplerate=rate,
-                    channels=1,
-                    dtype="float32",
-                    callback=self._callback(rate),
-                )
-                stream.start()
-            except NoInputDevice:
-                raise
-            except Exception as exc:
-                raise NoInputDevice(
-                    f"The input '{device.name}' could not be opened for the check ({exc}).",
-                    "Choose another input in Settings, or check it is not in use elsewhere.",
-                ) from exc
-            return device.name, stream
-
-        def opened(result: tuple[str, Any]) -> None:
-            self.device_name, self._stream = result
+        def opened(device: Any) -> None:
+            self.device_name = device.name
             self.running = True
+            self._timer.start()
             self.running_changed.emit(True)
 
         return tasks.run_task(
-            "microphone check", open_stream, on_success=opened, on_failure=self.failed.emit
+            "microphone check", self.monitor.start, on_success=opened, on_failure=self.failed.emit
         )
 
-    def _callback(self, rate: int) -> Callable[..., None]:
-        def callback(indata: Any, frames: int, _time: Any, _status: Any) -> None:
-            # A check keeps nothing, so measuring here (a few µs of numpy) loses nothing.
-            self._level = measure(indata, seconds=frames / rate, previous=self._level)
-            self.level.emit(self._level)
-
-        return callback
-
     def stop(self) -> None:
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            try:
-                stream.stop()
-                stream.close()
-            except Exception as exc:
-                log.debug("Closing the check stream: %s", exc)
+        self._timer.stop()
+        self.monitor.stop()
         if self.running:
             self.running = False
             self.running_changed.emit(False)
