@@ -21,7 +21,6 @@ from app.context import AppContext
 from app.models import Segment, Transcript, Word
 from app.paths import HOME_ENV, Paths
 from app.services import Services
-from ui.pyside_fix import protect_singletons
 
 SENTENCES = [
     "I have been running weekly music workshops at a special school in Bristol.",
@@ -166,7 +165,6 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    protect_singletons()  # see ui/pyside_fix.py: PySide6 6.12 on Python 3.11
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory(prefix="bench-editor-") as home:
         services, interview_id = build(args.segments, home)

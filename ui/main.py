@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import sys
 from collections.abc import Sequence
 
@@ -21,11 +22,12 @@ from app.paths import Paths, resource
 from app.services import Services
 from ui import errors, theme
 from ui.main_window import MainWindow
-from ui.pyside_fix import protect_singletons
 
 log = logging.getLogger("ui")
 
 APP_ID = "buddy-interviews"
+#: Set to 1 to start, show the window, and exit 0 once it is up (bundle and install checks).
+SMOKE_TEST_ENV = "BUDDY_INTERVIEWS_SMOKE_TEST"
 
 
 def setup_logging(paths: Paths) -> None:
@@ -45,7 +47,6 @@ def setup_logging(paths: Paths) -> None:
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
-    protect_singletons()  # before the first Qt call: see ui/pyside_fix.py
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -102,6 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     window = build(ctx)
     window.show()
+    if os.environ.get(SMOKE_TEST_ENV) == "1":
+        # Installers and the bundle test: prove the window really comes up, then leave.
+        def smoke_done() -> None:
+            shown = window.isVisible() and window.windowHandle() is not None
+            log.info("Smoke test: window %s", "shown" if shown else "NOT shown")
+            app.exit(0 if shown else 1)
+
+        QTimer.singleShot(1000, smoke_done)
     if ctx.recovered:
         # After the first paint, so the user sees the app before the question about takes.
         QTimer.singleShot(0, lambda: window.offer_recovered(ctx.recovered))

@@ -55,9 +55,14 @@ def print_error(error: BuddyError) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # The handler gets its own level: the desktop app later lowers the root level to INFO for
+    # its log file, and those lines must not spill onto the terminal.
+    console = logging.StreamHandler()
+    console.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
+        handlers=[console],
     )
     if args.version:
         from app.version import version

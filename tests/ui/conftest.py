@@ -4,18 +4,11 @@ Qt renders offscreen (set before any Qt import). Audio hardware is the only thin
 fake input stream feeds the real Recorder samples from a file, paced by its own thread.
 """
 
-# ruff: noqa: E402  (the platform must be chosen before Qt is imported)
 from __future__ import annotations
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-# PySide6 6.12 on CPython 3.11 drops a reference to None/True on every void call and emit;
-# long test sessions would abort with "deallocating None". See ui/pyside_fix.py.
-from ui.pyside_fix import protect_singletons
-
-protect_singletons()
 
 import json
 import threading
@@ -34,11 +27,6 @@ from app.paths import Paths
 from app.services import Services
 from ui import dialogs, errors, theme
 from ui.main_window import MainWindow
-from ui.pyside_fix import protect_singletons
-
-# PySide6 6.12 on CPython 3.11 drops a reference to None/True on every void call and emit;
-# long test sessions would abort with "deallocating None". See ui/pyside_fix.py.
-protect_singletons()
 
 TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
 INTERVIEW_WAV = TESTDATA / "buddy-interview.wav"

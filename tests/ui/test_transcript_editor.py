@@ -433,10 +433,8 @@ def test_real_playback_highlights_the_playing_segment(
         from app.context import AppContext
         from app.services import Services
         from ui.player import Player
-        from ui.pyside_fix import protect_singletons
         from ui.transcript_editor import TranscriptEditor
         from ui.transcript_model import Role
-        protect_singletons()
         app = QApplication([])
         if not Player.has_output_device():
             print("NO DEVICE"); sys.exit(4)
