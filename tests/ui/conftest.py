@@ -22,8 +22,6 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.audio.devices import InputDevice
-from app.context import AppContext
-from app.paths import Paths
 from app.services import Services
 from ui import dialogs, errors, theme
 from ui.main_window import MainWindow
@@ -60,23 +58,7 @@ def _private_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
     )
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "home"
-    monkeypatch.setenv("BUDDY_INTERVIEWS_HOME", str(root))
-    return root
-
-
-@pytest.fixture
-def ctx(home: Path) -> Iterator[AppContext]:
-    context = AppContext.open(Paths.from_env())
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def services(ctx: AppContext) -> Services:
-    return Services(ctx)
+# home, ctx and services come from tests/conftest.py.
 
 
 class FakeInputStream:
