@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from app.errors import NoInputDevice
 from tests.app.audio_fixtures import FakeStreamFactory, fake_device
 
 
-def _wait(condition, timeout: float = 5.0) -> None:  # noqa: ANN001
+def _wait(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
