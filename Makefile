@@ -39,6 +39,7 @@ bundle: $(VENV)/.installed-test
 
 screenshots: $(VENV)/.installed-test
 	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python bench/screenshots.py
+	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python bench/screenshots_scaled.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/transcribe.py

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QTextBrowser,
     QVBoxLayout,
@@ -18,6 +20,7 @@ from app.consent import consent_wording
 from app.models import CONSENT_WORDING_VERSION, ROLES, Interview, Role
 from app.services import Services
 from ui.errors import show_error
+from ui.scrolling import VerticalScroll
 
 #: What each scope means, in the words the checkbox shows.
 SCOPE_LABELS = {
@@ -77,14 +80,34 @@ class ConsentForm(QWidget):
         wording_label = QLabel("Consent &wording (read it together):")
         wording_label.setBuddy(self.wording)
         self.participants = {role: ParticipantConsent(role) for role in ROLES}
-        row = QHBoxLayout()
+        self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         for group in self.participants.values():
-            row.addWidget(group)
+            self.row.addWidget(group)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(wording_label)
         layout.addWidget(self.wording, 1)
-        layout.addLayout(row)
+        layout.addLayout(self.row)
+
+    def _side_by_side_width(self) -> int:
+        groups = self.participants.values()
+        return sum(g.minimumSizeHint().width() for g in groups) + self.row.spacing()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Side by side while both fit; one above the other with large text or a narrow
+        # window, so no tick box is pushed out of sight.
+        wide = event.size().width() >= self._side_by_side_width()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.row.direction() != direction:
+            self.row.setDirection(direction)
+        super().resizeEvent(event)
+
+    def minimumSizeHint(self) -> QSize:
+        # As narrow as one group: the groups stack rather than force the window wider.
+        hint = super().minimumSizeHint()
+        widest = max(g.minimumSizeHint().width() for g in self.participants.values())
+        return QSize(min(hint.width(), max(widest, self.wording.minimumSizeHint().width())),
+                     hint.height())  # fmt: skip
 
     def set_names(self, interviewer: str, interviewee: str) -> None:
         self.participants["interviewer"].set_name(interviewer)
@@ -136,7 +159,7 @@ class ConsentDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form, 1)
+        layout.addWidget(VerticalScroll(self.form), 1)  # large text: scrolls, never cut off
         layout.addWidget(buttons)
         self.resize(720, 560)
 

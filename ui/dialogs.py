@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 #: Open questions, newest last (tests find them here).
@@ -57,6 +58,32 @@ def ask(
     open_questions.append(box)
     box.open()
     return box
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Make ``window`` at least as big as its contents need at the current text size.
+
+    Qt drops a window's minimum size when its layout holds wrapped text (height-for-width),
+    so at large text sizes a dialog could open, or stay after its text changed, too small
+    and cut words off. Never shrinks: the user's own size wins when it is big enough.
+    """
+    layout = window.layout()
+    if layout is None:
+        return
+    # A label whose text just changed has only asked for a new layout; do that now, or the
+    # sizes read below are the old ones.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    layout.activate()
+    minimum = layout.totalMinimumSize()
+    window.setMinimumWidth(minimum.width())
+    width = max(window.width(), minimum.width())
+    if layout.hasHeightForWidth():
+        needed = layout.totalHeightForWidth(width)
+    else:
+        needed = layout.totalSizeHint().height()
+    height = max(window.height(), needed, minimum.height())
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
 
 
 def button(box: QMessageBox, text: str) -> QPushButton:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import BuddyError
+from ui.announce import announce
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,9 @@ def show_error(
     box.finished.connect(lambda _r, b=box: _forget(b))
     shown.append(box)
     box.open()
+    # The box is read when it takes the focus; announcing too covers errors that arrive while
+    # the user works elsewhere, and keeps them in the announcement log.
+    announce(box, f"Problem: {message} {hint}".strip(), assertive=True)
     return box
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtGui import QGuiApplication as Gui
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,8 +35,10 @@ from app import export
 from app.errors import BuddyError, ConsentMissing, FileExists
 from app.services import Services
 from app.settings import Settings
+from ui.announce import announce
 from ui.dialogs import ask
 from ui.errors import show_error
+from ui.scrolling import VerticalScroll
 
 FORMAT_LABELS = {
     "markdown": "Markdown blog post",
@@ -182,7 +184,8 @@ class ExportScreen(QWidget):
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Export status")
 
-        layout = QVBoxLayout(self)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
         layout.addWidget(self.title)
         layout.addWidget(self.consent_box)
         layout.addLayout(form)
@@ -190,6 +193,9 @@ class ExportScreen(QWidget):
         layout.addWidget(self.raw_toggle)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.status)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(VerticalScroll(body))
 
         self.format.currentIndexChanged.connect(lambda _i: self._choice_changed())
         self.flavour.currentIndexChanged.connect(lambda _i: self._choice_changed())
@@ -365,7 +371,7 @@ class ExportScreen(QWidget):
 
     def _say(self, message: str) -> None:
         self.status.setText(message)
-        if message != self._announced and QAccessible.isActive():
-            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.status, message))
+        if message != self._announced:
+            announce(self.status, message)
         self._announced = message
         self.status_changed.emit(message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.audio.importer import SUPPORTED_SUFFIXES
+from ui.dialogs import grow_to_fit
 
 AUDIO_FILTER = "Audio files ({});;All files (*)".format(
     " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
@@ -80,6 +82,10 @@ class ImportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)  # large text must not open it too small
 
     def _row(self, edit: QLineEdit, button: QPushButton) -> QWidget:
         row = QWidget()

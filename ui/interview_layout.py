@@ -5,6 +5,7 @@ Split from the behaviour so each file stays readable; nothing here talks to serv
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -161,6 +162,22 @@ class InterviewLayout(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+        # Tab follows the screen from top to bottom (the question sits above the recording
+        # controls), not the order the widgets happened to be made in.
+        order = [
+            self.mic_button,
+            self.previous_button,
+            self.next_button,
+            self.record_button,
+            self.pause_button,
+            self.stop_button,
+            self.consent_button,
+            self.notes,
+            self.transcribe_button,
+            self.swap_button,
+        ]
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
 
     def _make_actions(self) -> None:
         """Menu actions (listed in the shortcuts dialog) that mirror the big buttons."""

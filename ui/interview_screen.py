@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.audio.levels import Level
 from app.errors import InvalidInput
@@ -16,6 +14,7 @@ from app.models import Interview, Script
 from app.services import Services
 from app.settings import Settings
 from ui import tasks
+from ui.announce import announce
 from ui.consent import ConsentDialog
 from ui.errors import show_error
 from ui.interview_controls import ControlKeys, fmt_clock, question_texts
@@ -56,6 +55,9 @@ class InterviewScreen(InterviewLayout):
         self.session: RecordingSession | None = None
         self.mic_check: MicCheck | None = None
         self.shown_question = 0
+        self._last_state = "idle"
+        #: The user stopped from a recording control: put the focus on Transcribe once saved.
+        self._focus_after_stop = False
         self.setObjectName("interview")
         self.setAccessibleName("Interview")
         self.keys = ControlKeys(self, self.next_question, self.previous_question, self.toggle_pause)
@@ -113,17 +115,20 @@ class InterviewScreen(InterviewLayout):
             self.position_label.setText("No script")
             self.question_label.setText("Ask your own questions.")
             self.prompts_label.setText("")
+            self.prompts_label.hide()
             return
         index = max(0, min(self.shown_question, len(questions) - 1))
         self.shown_question = index
         text, prompts = questions[index]
         self.position_label.setText(f"Question {index + 1} of {len(questions)}")
+        # The label's name is the question itself (what a screen reader reads first); where
+        # it stands in the script is the description and the position label above it.
         self.question_label.setText(text)
-        self.question_label.setAccessibleName(f"Question {index + 1} of {len(questions)}")
-        self.question_label.setAccessibleDescription(text)
+        self.question_label.setAccessibleDescription(self.position_label.text())
         self.prompts_label.setText(
             "Follow-up prompts:\n" + "\n".join(f"• {p}" for p in prompts) if prompts else ""
         )
+        self.prompts_label.setVisible(bool(prompts))
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < len(questions) - 1)
 
@@ -143,7 +148,17 @@ class InterviewScreen(InterviewLayout):
         else:
             self.shown_question += step
         self._show_question()
-        self.status_message.emit(self.position_label.text())
+        self._tell(self._question_sentence())
+
+    def _question_sentence(self) -> str:
+        if not self._questions():
+            return "No script: ask your own questions."
+        return f"{self.position_label.text()}: {self.question_label.text()}"
+
+    def _tell(self, text: str, *, assertive: bool = False) -> None:
+        """Say it to screen readers and show it in the status bar (said once, not twice)."""
+        announce(self, text, assertive=assertive)
+        self.status_message.emit(text)
 
     # -- microphone check -----------------------------------------------------------------
 
@@ -161,17 +176,20 @@ class InterviewScreen(InterviewLayout):
         check = MicCheck(device=self._device(), stream_factory=self.stream_factory)
         check.level.connect(self._show_level)
         check.failed.connect(self._mic_failed)
-        check.running_changed.connect(
-            lambda on: self.mic_status.setText(
-                f"Listening to {check.device_name}. Say a few words and watch the level."
-                if on
-                else "Check stopped."
-            )
-        )
+        check.running_changed.connect(lambda on: self._mic_running(check, on))
         self.mic_check = check
         self.mic_button.setText("Stop &microphone check")
         self.mic_status.setText("Opening the microphone…")
         check.start()
+
+    def _mic_running(self, check: MicCheck, on: bool) -> None:
+        self.mic_status.setText(
+            f"Listening to {check.device_name}. Say a few words: the level is shown and said "
+            "in words beside the bar."
+            if on
+            else "Check stopped."
+        )
+        announce(self, self.mic_status.text())
 
     def _mic_failed(self, error: BaseException) -> None:
         self.mic_check = None
@@ -179,6 +197,7 @@ class InterviewScreen(InterviewLayout):
         message = getattr(error, "message", None) or str(error)
         hint = getattr(error, "hint", "")
         self.mic_status.setText(f"Problem: {message} {hint}".strip())
+        announce(self, self.mic_status.text(), assertive=True)
 
     def _show_level(self, level: Level) -> None:
         self.meter.set_level(level)
@@ -197,6 +216,7 @@ class InterviewScreen(InterviewLayout):
         if missing:
             names = " and ".join(p.name for p in missing)
             self._banner(f"{names} has not agreed to be recorded. Choose 'Consent…' first.")
+            announce(self, self.banner.text(), assertive=True)
             return
         if self.mic_check is not None:
             self.toggle_mic_check()  # one user of the device at a time
@@ -221,6 +241,11 @@ class InterviewScreen(InterviewLayout):
         self.shown_question = 0
         self._show_question()
         self.banner.hide()
+        if self.record_button.hasFocus():
+            # Record is disabled while recording, and Qt would move the focus on to whatever
+            # comes next (the notes). Land where the hands are needed: on Next question.
+            target = self.next_button if self.next_button.isEnabled() else self.notes
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
         session.start()
 
     def toggle_pause(self) -> None:
@@ -232,7 +257,11 @@ class InterviewScreen(InterviewLayout):
             self.session.resume()
 
     def stop(self) -> tasks.Task | None:
-        return self.session.stop() if self.session is not None else None
+        if self.session is None:
+            return None
+        focus = QApplication.focusWidget()
+        self._focus_after_stop = focus in (self.stop_button, self.pause_button, self.record_button)
+        return self.session.stop()
 
     def _state_changed(self, state: str) -> None:
         words = {
@@ -244,24 +273,36 @@ class InterviewScreen(InterviewLayout):
             "failed": "Not recording",
         }
         self.state_label.setText(words.get(state, state))
+        previous, self._last_state = self._last_state, state
         if state == "recording":
             self._clock.start()
-            self.status_message.emit("Recording. Use Next question as you move on.")
+            if previous == "paused":
+                self._tell("Recording resumed.")
+            else:
+                self._tell(f"Recording started. {self._question_sentence()}")
+        elif state == "paused":
+            self._tell("Recording paused. Choose Resume to go on.")
         elif state in ("stopped", "failed"):
             self._clock.stop()
             self.meter.set_level(None)
+            if state == "failed":
+                self._tell("Recording did not start or did not stop cleanly.", assertive=True)
         self._tick()
         self._update()
+        if state == "stopped" and self._focus_after_stop:
+            self._focus_after_stop = False
+            target = self.transcribe_button if self.transcribe_button.isEnabled() else None
+            (target or self.record_button).setFocus(Qt.FocusReason.OtherFocusReason)
         self.recording_changed.emit(state in ("starting", "recording", "paused", "stopping"))
 
     def _recorder_event(self, kind: str, message: str) -> None:
         # Device gone, disk full: the take is already closed and kept. Say so, plainly.
         self._banner(message)
-        self.status_message.emit(message)
+        self._tell(f"Recording stopped. {message}", assertive=True)
 
     def _take_saved(self, result: Any) -> None:
         if result is not None and not getattr(result, "message", ""):
-            self.status_message.emit(f"Take saved ({fmt_clock(result.duration_s)}).")
+            self._tell(f"Recording stopped. Take saved ({fmt_clock(result.duration_s)}).")
         self._update()
 
     def _banner(self, text: str) -> None:

@@ -6,13 +6,14 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QPushButton, QStackedWidget, QWidget
 
 from app.services import Services
 from app.settings import Settings
 from ui import tasks
+from ui.announce import announce
 from ui.consent import ConsentDialog
 from ui.errors import show_error
 from ui.export_screen import ExportScreen
@@ -28,6 +29,44 @@ from ui.transcript_editor import TranscriptEditor
 from ui.transcription_panel import TranscriptionPanel
 
 log = logging.getLogger(__name__)
+
+
+class ScreenStack(QStackedWidget):
+    """A stack of screens that needs only the room of the screen shown.
+
+    A plain QStackedWidget asks for the largest of all its pages: with large text and the
+    transcription panel open, the screen in view would be pushed off the bottom of a laptop
+    display by a screen that is not even shown.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _i: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current is not None else QSize(0, 0)
+
+    def sizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.sizeHint() if current is not None else QSize(0, 0)
+
+
+def first_focusable(screen: QWidget) -> QWidget | None:
+    """The first visible, enabled control inside ``screen`` that Tab would stop at."""
+    widget = screen.nextInFocusChain()
+    for _ in range(2000):  # the chain is a ring through the whole window
+        if widget is screen or widget is None:
+            return None
+        if (
+            screen.isAncestorOf(widget)
+            and widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
 
 
 class MainWindow(QMainWindow):
@@ -48,7 +87,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Buddy Interviews")
         self.setAccessibleName("Buddy Interviews")
 
-        self.stack = QStackedWidget()
+        self.stack = ScreenStack()
         self.library = LibraryScreen(services)
         self.new_interview = NewInterviewScreen(services)
         self.interview = InterviewScreen(
@@ -78,6 +117,10 @@ class MainWindow(QMainWindow):
 
         self._connect()
         self._make_menus()
+        # Enter presses the focused button, as Space does: outside dialogs Qt reacts to Space
+        # only, and Windows users (NVDA's among them) expect Enter to work.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(True)
         self.statusBar().showMessage("Ready.")
         self._restore_geometry()
         self.show_library()
@@ -150,14 +193,20 @@ class MainWindow(QMainWindow):
     # -- navigation -----------------------------------------------------------------------
 
     def say(self, message: str) -> None:
+        """The status bar, said aloud too: a screen-reader user does not see it change."""
         self.statusBar().showMessage(message, 15_000)
+        announce(self.statusBar(), message)
 
     def _show(self, screen: QWidget) -> None:
         self.stack.setCurrentWidget(screen)
         self._update_actions()
-        # Land keyboard users inside the new screen rather than on whatever had focus before.
-        target = screen.focusWidget() or screen.nextInFocusChain()
-        if target is not None and screen.isAncestorOf(target):
+        # Land keyboard users inside the new screen rather than on whatever had focus before
+        # (a button in the transcription panel, say): where they were last, else the first
+        # control that takes Tab.
+        target = screen.focusWidget()
+        if target is None or not target.isVisible() or not target.isEnabled():
+            target = first_focusable(screen)
+        if target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _update_actions(self) -> None:
@@ -207,7 +256,9 @@ class MainWindow(QMainWindow):
             )
             self.show_interview(interview_id)
             return
-        self._guarded(interview_id, self.transcript)
+        if self._guarded(interview_id, self.transcript):
+            # The transcript itself, not the first toolbar button: arrows read it at once.
+            self.transcript.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_export(self, interview_id: int) -> None:
         if self.services.transcript(interview_id) is None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.errors import InvalidInput
 from app.models import Interview, Script
 from app.services import Services
+from ui.announce import announce
 from ui.consent import ConsentForm
 from ui.errors import show_error
 
@@ -119,6 +120,7 @@ class NewInterviewScreen(QWidget):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.problem, 1)
+        buttons.addStretch(0)  # keeps the buttons their own size while no problem shows
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.create_button)
         layout = QVBoxLayout(self)
@@ -197,6 +199,7 @@ class NewInterviewScreen(QWidget):
         except InvalidInput as problem:
             self.problem.setText(f"Problem: {problem.message} {problem.hint}")
             self.problem.show()
+            announce(self, self.problem.text(), assertive=True)
             return None
         self.problem.hide()
         try:

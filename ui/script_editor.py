@@ -27,6 +27,7 @@ from app.scripts import slugify
 from app.services import Services
 from ui import dialogs
 from ui.errors import show_error
+from ui.scrolling import VerticalScroll
 
 
 def _button(text: str, name: str, description: str = "") -> QPushButton:
@@ -160,8 +161,8 @@ class ScriptEditor(QWidget):
         right_layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
 
         splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(VerticalScroll(left))
+        splitter.addWidget(VerticalScroll(right))
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         heading = QLabel("Interview scripts")

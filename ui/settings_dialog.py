@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,6 +30,7 @@ from app.services import Services
 from app.settings import THEMES, Settings
 from app.transcription import ENGINES
 from ui import tasks
+from ui.dialogs import grow_to_fit
 from ui.errors import show_error
 
 THEME_NAMES = {
@@ -69,6 +70,9 @@ class SettingsDialog(QDialog):
         self.setAccessibleName("Settings")
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Settings sections")
+        # Every tab stays in sight at any text size: the dialog widens instead of hiding some
+        # behind scroll arrows.
+        self.tabs.setUsesScrollButtons(False)
         self.tabs.addTab(self._recording_tab(settings), "&Recording")
         self.tabs.addTab(self._transcription_tab(settings), "&Transcription")
         self.tabs.addTab(self._export_tab(settings), "&Export")
@@ -85,6 +89,10 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self._list_devices(settings.input_device)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)
+
     # -- tabs -----------------------------------------------------------------------------
 
     def _recording_tab(self, s: Settings) -> QWidget:
@@ -95,7 +103,7 @@ class SettingsDialog(QDialog):
         _row(form, "&Microphone:", self.device, "Microphone", "The input to record from")
         self.device_note = QLabel("Looking for microphones…")
         self.device_note.setWordWrap(True)
-        form.addRow("", self.device_note)
+        form.addRow(self.device_note)  # a full-width row: wrapped text in the field column gets cut
         self.single_keys = QCheckBox("Use &single keys to control the interview")
         self.single_keys.setChecked(s.single_key_controls)
         self.single_keys.setAccessibleName("Use single keys to control the interview")
@@ -210,10 +218,12 @@ class SettingsDialog(QDialog):
                 else "No microphone found: plug one in, then open Settings again."
             )
             self._select_device(wanted)
+            grow_to_fit(self)  # the note may now need a second line
 
         def failed(error: BaseException) -> None:
             self.device_note.setText(f"No microphone list: {getattr(error, 'message', error)}")
             self._select_device(wanted)
+            grow_to_fit(self)
 
         self.device_task = tasks.run_task(
             "list inputs", list_inputs, on_success=listed, on_failure=failed

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from app.paths import resource
@@ -21,6 +21,9 @@ QUESTION_SCALE = 1.7
 HEADING_SCALE = 1.3
 #: Smallest and largest text scale the settings offer.
 MIN_SCALE, MAX_SCALE = 0.8, 3.0
+#: Smallest button in pixels, whatever the text size: WCAG 2.5.5 target size, and what a shaky
+#: hand, a head pointer or an eye-gaze dwell can hit.
+MIN_TARGET_PX = 44
 
 
 @dataclass(frozen=True)
@@ -108,24 +111,41 @@ def _palette(c: Colours) -> QPalette:
     return p
 
 
-def stylesheet(c: Colours, point_size: float) -> str:
+def _button_sizes(em_px: float) -> tuple[float, float, float]:
+    """Content-box minimums (height, big height, width) in px for buttons whose padding is
+    0.35em x 0.9em and border 1px: grow with the text, never below MIN_TARGET_PX in total."""
+    height = max(1.6 * em_px, MIN_TARGET_PX - 0.7 * em_px - 2)
+    big = max(2.6 * em_px, height)
+    width = max(0.0, MIN_TARGET_PX - 1.8 * em_px - 2)
+    return height, big, width
+
+
+def stylesheet(c: Colours, point_size: float, em_px: float | None = None) -> str:
     fw = c.focus_width
+    # Style-sheet "em" is the font's line height; measured when not given.
+    em = em_px if em_px is not None else point_size * 96 / 72 * 1.15
+    button_h, big_h, button_w = _button_sizes(em)
+    # Only when needed: a min-width of 0 would let layouts squeeze a button below its text.
+    min_width = f" min-width: {button_w:.0f}px;" if button_w >= 1 else ""
     # A drawn arrow: once the drop-down is styled, Qt no longer paints its own.
     arrow = resource("icons", f"arrow-down-{c.arrow}.svg").as_posix()
+    # A tick box that grows with the text and shows in every theme: Fusion's own is a fixed,
+    # faint square (invisible on black). The tick is drawn, in the text's colour.
+    check = resource("icons", f"check-{c.arrow}.svg").as_posix()
     question = point_size * QUESTION_SCALE
     heading = point_size * HEADING_SCALE
     return f"""
 QPushButton, QToolButton {{
     background: {c.button}; color: {c.button_text};
     border: 1px solid {c.border}; border-radius: 4px;
-    padding: 0.35em 0.9em; min-height: 1.6em;
+    padding: 0.35em 0.9em; min-height: {button_h:.0f}px;{min_width}
 }}
 QPushButton:hover, QToolButton:hover {{ border: 2px solid {c.text}; }}
 QPushButton:pressed, QToolButton:pressed, QToolButton:checked {{
     background: {c.highlight}; color: {c.highlighted_text};
 }}
 QPushButton:disabled, QToolButton:disabled {{ border-style: dashed; }}
-QPushButton[role="big"] {{ min-height: 2.6em; min-width: 6em; font-weight: bold; }}
+QPushButton[role="big"] {{ min-height: {big_h:.0f}px; min-width: 6em; font-weight: bold; }}
 QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QSpinBox, QDoubleSpinBox,
 QAbstractItemView {{
     border: 1px solid {c.border}; border-radius: 3px; padding: 0.2em;
@@ -143,6 +163,12 @@ QHeaderView::section {{
     font-weight: bold;
 }}
 QCheckBox, QRadioButton {{ padding: 0.2em; border: {fw}px solid transparent; }}
+QCheckBox::indicator {{
+    width: 0.9em; height: 0.9em; border: 2px solid {c.text}; border-radius: 2px;
+    background: {c.base};
+}}
+QCheckBox::indicator:checked {{ image: url({check}); }}
+QCheckBox::indicator:disabled {{ border-style: dashed; }}
 QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus,
 QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus, QAbstractItemView:focus,
 QCheckBox:focus, QRadioButton:focus, QSlider:focus,
@@ -160,6 +186,15 @@ QLabel[role="banner"], QFrame[role="banner"] {{
 QProgressBar {{ border: 1px solid {c.border}; text-align: center; min-height: 1.4em; }}
 QProgressBar::chunk {{ background: {c.highlight}; }}
 QToolTip {{ background: {c.base}; color: {c.text}; border: 1px solid {c.border}; }}
+QScrollBar {{ background: {c.base}; border: 1px solid {c.border}; }}
+QScrollBar:vertical {{ width: 0.9em; }}
+QScrollBar:horizontal {{ height: 0.9em; }}
+QScrollBar::handle {{ background: {c.border}; border: 2px solid {c.base}; }}
+QScrollBar::handle:hover {{ background: {c.text}; }}
+QScrollBar::handle:vertical {{ min-height: 2em; }}
+QScrollBar::handle:horizontal {{ min-width: 2em; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 """
 
 
@@ -202,7 +237,8 @@ class Theme(QObject):
         self.app.setFont(font)
         colours = self.colours
         self.app.setPalette(_palette(colours))
-        self.app.setStyleSheet(stylesheet(colours, self.point_size))
+        em_px = QFontMetrics(font).height()
+        self.app.setStyleSheet(stylesheet(colours, self.point_size, em_px))
         self.changed.emit(self.effective)
         return self.effective
 

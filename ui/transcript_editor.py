@@ -12,8 +12,6 @@ from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
     QAction,
     QKeySequence,
     QUndoCommand,
@@ -22,6 +20,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QToolBar,
     QToolButton,
@@ -33,6 +32,7 @@ from app import transcript as ops
 from app.errors import BuddyError, InvalidInput
 from app.models import Segment
 from app.services import Services
+from ui.announce import announce
 from ui.errors import show_error
 from ui.find_bar import FindBar
 from ui.player import RATES, SKIP_S, Player
@@ -62,6 +62,17 @@ def splice(
         if result[i].position != i:
             result[i] = replace(result[i], position=i)
     return result
+
+
+def _together(label: QLabel, field: QWidget) -> QWidget:
+    """A label and its field as one toolbar item: with large text the toolbar moves what does
+    not fit into its "»" menu, and the two must not end up apart."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(4, 0, 4, 0)
+    row.addWidget(label)
+    row.addWidget(field)
+    return box
 
 
 class _EditCommand(QUndoCommand):
@@ -215,10 +226,16 @@ class TranscriptEditor(QWidget):
         self.speaker.setAccessibleName("Speaker of the selected segment")
         self.speaker.setToolTip("Who said the selected segment (Ctrl+1, Ctrl+2)")
         self.speaker.activated.connect(lambda i: self.set_speaker(self.speaker.itemData(i)))
+        # Visible labels with buddies: on Linux a combo box is read by its value, and the
+        # screen reader finds what it is for through the label's "labelled by" relation.
+        self.speed_label = QLabel("Sp&eed:", self)
+        self.speed_label.setBuddy(self.speed)
+        self.speaker_label = QLabel("Spea&ker:", self)
+        self.speaker_label.setBuddy(self.speaker)
         self.play_bar = self._toolbar(
             "Playback",
             [self.play_action, self.back_action, self.forward_action],
-            self.speed,
+            _together(self.speed_label, self.speed),
             self.position_label,
         )
         self.edit_bar = self._toolbar(
@@ -227,7 +244,7 @@ class TranscriptEditor(QWidget):
                 *(self.undo_action, self.redo_action, self.find_action, self.replace_action),
                 *(self.split_action, self.merge_action, self.redact_action),
             ],
-            self.speaker,
+            _together(self.speaker_label, self.speaker),
         )
 
     def undo(self) -> None:
@@ -504,7 +521,7 @@ class TranscriptEditor(QWidget):
     def say(self, message: str) -> None:
         """Show a status sentence and have screen readers read it out."""
         self.status.setText(message)
-        if message != self._announced and QAccessible.isActive():
-            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.status, message))
+        if message != self._announced:
+            announce(self.status, message)
         self._announced = message
         self.status_changed.emit(message)

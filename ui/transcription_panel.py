@@ -23,10 +23,13 @@ from app.errors import EditsWouldBeLost
 from app.models import Transcript
 from app.services import Services
 from ui import dialogs, tasks
+from ui.announce import announce
 from ui.errors import show_error
 
 #: Below this fraction an estimate of the time left is mostly noise (model loading, decode).
 _ESTIMATE_FROM = 0.08
+#: Progress said aloud at these percentages only: every change would drown everything else.
+MILESTONES = (25, 50, 75)
 
 
 def remaining_text(elapsed_s: float, fraction: float) -> str:
@@ -49,14 +52,13 @@ class TranscriptionPanel(QDockWidget):
         self.services = services
         self.setObjectName("transcription-panel")
         self.setAccessibleName("Transcription")
-        self.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetMovable
-        )
+        # No title-bar close cross: it is a tiny target. A full-size Hide button does that.
+        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.task: tasks.Task | None = None
         self.interview_id: int | None = None
         self.last_done: int | None = None
         self._started = 0.0
+        self._milestone = 0  # the last percentage announced
 
         body = QWidget()
         self.title = QLabel("Nothing is being transcribed.")
@@ -73,10 +75,18 @@ class TranscriptionPanel(QDockWidget):
         self.open_button = QPushButton("Open &transcript")
         self.open_button.setAccessibleName("Open transcript")
         self.open_button.clicked.connect(self._open)
+        # No mnemonic: Alt+H opens the Help menu.
+        self.hide_button = QPushButton("Hide")
+        self.hide_button.setAccessibleName("Hide transcription progress")
+        self.hide_button.setAccessibleDescription(
+            "Transcription goes on; Control+Shift+T shows this again"
+        )
+        self.hide_button.clicked.connect(self.hide)
         row = QHBoxLayout()
         row.addWidget(self.remaining, 1)
         row.addWidget(self.open_button)
         row.addWidget(self.cancel_button)
+        row.addWidget(self.hide_button)
         layout = QVBoxLayout(body)
         layout.addWidget(self.title)
         layout.addWidget(self.progress)
@@ -109,6 +119,7 @@ class TranscriptionPanel(QDockWidget):
         self.show()
         self.raise_()
         self._started = time.monotonic()
+        self._milestone = 0
         self.task = tasks.run_task(
             "transcribe",
             lambda on_progress, should_cancel: self.services.transcribe(
@@ -125,12 +136,25 @@ class TranscriptionPanel(QDockWidget):
             on_cancelled=self._cancelled,
             on_done=self._idle,
         )
-        self.status_message.emit(f"Transcribing '{interview.title}' in the background.")
+        self._tell(
+            f"Transcribing '{interview.title}' in the background. You can keep working; "
+            "progress is announced at each quarter."
+        )
         return self.task
+
+    def _tell(self, text: str, *, assertive: bool = False) -> None:
+        announce(self, text, assertive=assertive)
+        self.status_message.emit(text)
 
     def _progress(self, fraction: float) -> None:
         self.progress.setValue(int(fraction * 1000))
         self.remaining.setText(remaining_text(time.monotonic() - self._started, fraction))
+        reached = [m for m in MILESTONES if fraction * 100 >= m > self._milestone]
+        if reached:
+            self._milestone = reached[-1]
+            left = self.remaining.text()
+            left = "" if left.startswith("Working out") else f" {left}."
+            announce(self, f"Transcription {self._milestone}% done.{left}")
 
     def cancel(self) -> None:
         if self.task is not None and not self.task.is_done:
@@ -144,12 +168,16 @@ class TranscriptionPanel(QDockWidget):
         self.remaining.setText(f"Done in {took:.0f} seconds: {len(transcript.segments)} lines.")
         self.title.setText("Transcription finished. Check and correct it in the transcript.")
         self.last_done = interview_id
-        self.status_message.emit("Transcription finished.")
+        self._tell(
+            f"Transcription finished: {len(transcript.segments)} lines. "
+            "Open transcript is in the Transcription panel, or press Alt+3."
+        )
         self.transcribed.emit(interview_id)
 
     def _failed(self, interview_id: int, error: BaseException) -> None:
         if isinstance(error, EditsWouldBeLost):
             self.remaining.setText("Waiting for your answer…")
+            announce(self, "Transcribing again would replace your corrections.", assertive=True)
             dialogs.ask(
                 self,
                 "Transcribe again?",
@@ -165,12 +193,13 @@ class TranscriptionPanel(QDockWidget):
             return
         self.remaining.setText("The transcription stopped because of a problem.")
         self.title.setText("Transcription did not finish. The previous transcript is unchanged.")
+        self._tell(self.title.text(), assertive=True)
         show_error(self, error)
 
     def _cancelled(self) -> None:
         self.progress.setValue(0)
         self.remaining.setText("Cancelled. Nothing was changed.")
-        self.status_message.emit("Transcription cancelled.")
+        self._tell("Transcription cancelled. Nothing was changed.")
 
     def _open(self) -> None:
         if self.last_done is not None:

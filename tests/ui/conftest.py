@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.audio.devices import InputDevice
@@ -44,6 +44,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/ui/" in item.nodeid.replace("\\", "/"):
             item.add_marker(pytest.mark.no_qt_log)
+
+
+@pytest.fixture(autouse=True)
+def _delete_closed_widgets(qapp: QApplication) -> None:
+    """pytest-qt deleteLater()s each test's widgets, but without an event loop between tests
+    they would pile up (~300 a window) and every later theme change would restyle them all."""
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,0 +1,188 @@
+"""The whole journey with the keyboard alone: no mouse, no method called on a widget.
+
+New interview with consent, a real recording through PortAudio (a PulseAudio null sink plays
+the interview in real time) with the questions moved on by key presses, transcription with the
+real engine, a correction typed into the transcript, and the Markdown export. Every action is
+a key sent to whatever has the focus; the test only reads state to decide and to check.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.services import Services
+from tests.app.audio_fixtures import PulseSink
+from tests.ui.conftest import INTERVIEW_TRUTH, INTERVIEW_WAV, shown_errors
+from tests.ui.keyboard import (
+    Alt,
+    Ctrl,
+    activate,
+    describe,
+    focused,
+    press,
+    pulse_input_fixture,  # noqa: F401  (the pulse_input fixture)
+    tab_to,
+    type_text,
+)
+from ui import announce, dialogs, errors, theme
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.slow
+
+Key = Qt.Key
+
+
+@pytest.fixture
+def real_window(qtbot, services: Services, pulse_input: PulseSink) -> Iterator[MainWindow]:
+    """The app as installed: the real Recorder on the system default input."""
+    look = theme.install(QApplication.instance(), theme="light", scale=1.0)
+    win = MainWindow(services, theme=look)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    for box in list(dialogs.open_questions) + list(errors.shown):
+        box.done(0)
+    win.shutdown()
+
+
+def test_keyboard_only_journey(
+    qtbot, real_window: MainWindow, pulse_input: PulseSink, tmp_path: Path
+) -> None:
+    window = real_window
+    truth = json.loads(INTERVIEW_TRUTH.read_text())
+    sam, priya = truth["interviewer"]["name"], truth["interviewee"]["name"]
+    announce.history.clear()
+    activate(qtbot, window)
+    assert window.library.isAncestorOf(focused()), describe(focused())
+
+    # 1. New interview (Ctrl+N): the title field has the focus; Tab through the form.
+    press(Key.Key_N, Ctrl)
+    form = window.new_interview
+    assert window.stack.currentWidget() is form
+    assert focused() is form.title
+    type_text(truth["title"])
+    tab_to(form.interviewer)
+    type_text(sam)
+    tab_to(form.interviewee)
+    type_text(priya)
+    tab_to(form.script)
+    type_text("Monthly")  # a closed drop-down jumps to the item typed
+    assert form.script.currentData() == "monthly-share", form.script.currentText()
+
+    # 2. Consent: both read the wording (reachable by Tab) and tick every box with Space.
+    tab_to(form.consent.wording)
+    for group in form.consent.participants.values():
+        for box in group.boxes.values():
+            tab_to(box)
+            press(Key.Key_Space)
+            assert box.isChecked(), describe(box)
+    tab_to(form.create_button)
+    press(Key.Key_Space)
+    screen = window.interview
+    assert window.stack.currentWidget() is screen
+    interview_id = window.current_id
+    assert not window.services.interview(interview_id).missing_consent("record")
+    assert screen.isAncestorOf(focused()), describe(focused())
+
+    # 3. Record with the real recorder; the interview plays into the microphone.
+    tab_to(screen.record_button)
+    press(Key.Key_Space)
+    qtbot.waitUntil(lambda: screen.session.state == "recording", timeout=20_000)
+    # Pressing Record moves the focus to the control used most while recording.
+    assert focused() is screen.next_button, describe(focused())
+    player = pulse_input.play(INTERVIEW_WAV)
+    offset = screen.session.elapsed_s  # the recording's clock when the voices began
+    markers = truth["markers"]
+    for number, at in enumerate(markers[1:], start=2):
+        qtbot.waitUntil(lambda at=at: screen.session.elapsed_s >= offset + at - 0.3, timeout=90_000)
+        assert focused() is screen.next_button, describe(focused())
+        press(Key.Key_Space)
+        assert screen.position_label.text().startswith(f"Question {number} of")
+    # On the last question Next is disabled; the focus moved on, not off the screen.
+    assert screen.isAncestorOf(focused()), describe(focused())
+    qtbot.waitUntil(lambda: player.poll() is not None, timeout=90_000)
+    # Pause and resume with the menu's keys, then stop with the Stop button.
+    press(Key.Key_P, Ctrl)
+    assert screen.session.state == "paused"
+    press(Key.Key_P, Ctrl)
+    assert screen.session.state == "recording"
+    tab_to(screen.stop_button)
+    press(Key.Key_Space)
+    qtbot.waitUntil(lambda: screen.session.state == "stopped", timeout=20_000)
+    take = window.services.recordings(interview_id)[-1]
+    assert take.status == "complete" and take.duration_s > truth["duration_s"], take
+    questions = [m.question_index for m in take.markers if m.kind == "question"]
+    assert questions == list(range(len(markers))), take.markers
+    # After the take, the focus waits on the next step.
+    qtbot.waitUntil(lambda: focused() is screen.transcribe_button, timeout=5000)
+
+    # 4. Transcribe in the background with the real engine; open the result from the panel.
+    press(Key.Key_Space)
+    panel = window.panel
+    assert panel.isVisible() and panel.running
+    qtbot.waitUntil(lambda: panel.task.is_done, timeout=600_000)
+    assert panel.task.finished_ok, panel.task.error
+    assert not shown_errors()
+    tab_to(panel.open_button)
+    press(Key.Key_Space)
+    editor = window.transcript
+    assert window.stack.currentWidget() is editor
+    assert focused() is editor.view, describe(focused())
+
+    # 5. Correct one line: arrows to it, F2 to edit, type, Enter to save.
+    target = next(i for i, s in enumerate(editor.segments) if "special school" in s.text)
+    row = editor.model.row_of_segment(target)
+    while editor.view.currentIndex().row() < row:
+        press(Key.Key_Down)
+    assert editor.current_segment() == target
+    press(Key.Key_F2)
+    assert focused() is editor.delegate.active_editor, describe(focused())
+    type_text(" Typed with the keyboard.")
+    press(Key.Key_Return)
+    stored = window.services.transcript(interview_id).segments[target].text
+    assert stored.endswith("Typed with the keyboard."), stored
+    assert focused() is editor.view, describe(focused())
+
+    # 6. Export (Alt+4): type the folder, save with Ctrl+S.
+    out_dir = tmp_path / "export"
+    out_dir.mkdir()
+    press(Key.Key_4, Alt)
+    export = window.export
+    assert window.stack.currentWidget() is export
+    assert export.fmt == "markdown"
+    tab_to(export.folder)
+    press(Key.Key_A, Ctrl)
+    type_text(str(out_dir))
+    with qtbot.waitSignal(export.exported, timeout=20_000) as saved:
+        press(Key.Key_S, Ctrl)
+    text = Path(saved.args[0]).read_text(encoding="utf-8")
+    for question in window.services.interview(interview_id).questions:
+        assert any(
+            line.lstrip("#").strip() == question for line in text.splitlines() if line[:1] == "#"
+        ), f"no heading for {question!r}:\n{text}"
+    assert "Typed with the keyboard." in text and sam in text and priya in text
+    assert window.services.interview(interview_id).status == "exported"
+    assert not shown_errors()
+
+    # What a screen-reader user was told along the way, without moving the focus.
+    said = "\n".join(announce.texts())
+    for words in (
+        "Recording started. Question 1 of 5",
+        "Question 2 of 5",
+        "Question 5 of 5",
+        "Recording paused",
+        "Recording resumed",
+        "Recording stopped. Take saved",
+        "% done",
+        "Transcription finished",
+        "Edit text: saved",
+        "Saved making-music-with-switches.md",
+    ):
+        assert words in said, f"never announced {words!r}:\n{said}"
