@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from app import export
 from app.audio.importer import MarkerFile, import_audio, read_markers
@@ -21,6 +22,9 @@ from app.scripts import ScriptLibrary
 from app.transcription import load_engine
 from app.transcription.engine import Engine
 from app.transcription.job import transcribe_interview
+
+if TYPE_CHECKING:
+    from app.audio.recorder import Recorder
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +116,30 @@ class Services:
         if isinstance(markers, Path):
             markers = read_markers(markers)
         return import_audio(self.store, self.paths, interview_id, source, markers=markers)
+
+    def recorder(
+        self,
+        interview_id: int,
+        *,
+        device: str | int | None = None,
+        on_level: Callable[[Any], None] | None = None,
+        on_event: Callable[[str, str], None] | None = None,
+        stream_factory: Callable[..., Any] | None = None,
+    ) -> Recorder:
+        """A recorder for a new take of this interview (not started yet)."""
+        # Imported here: the recorder pulls in the sound stack, not needed to open the window.
+        from app.audio.recorder import Recorder
+
+        self.store.interview(interview_id)
+        return Recorder(
+            self.store,
+            self.paths,
+            interview_id,
+            device=device,
+            stream_factory=stream_factory,
+            on_level=on_level,
+            on_event=on_event,
+        )
 
     def recordings(self, interview_id: int) -> list[Recording]:
         return self.store.recordings(interview_id)

@@ -23,13 +23,6 @@ RecorderFactory = Callable[..., Any]
 StreamFactory = Callable[..., Any]
 
 
-def default_recorder_factory(*args: Any, **kwargs: Any) -> Any:
-    # Imported here: the recorder pulls in numpy and the sound stack, not needed at start-up.
-    from app.audio.recorder import Recorder
-
-    return Recorder(*args, **kwargs)
-
-
 class RecordingSession(QObject):
     """One take of one interview, driven from the UI."""
 
@@ -53,17 +46,13 @@ class RecordingSession(QObject):
         super().__init__(parent)
         self.services = services
         self.interview_id = interview_id
-        extra: dict[str, Any] = {}
-        if stream_factory is not None:
-            extra["stream_factory"] = stream_factory
-        self.recorder = (recorder_factory or default_recorder_factory)(
-            services.store,
-            services.paths,
+        make = recorder_factory or services.recorder
+        self.recorder = make(
             interview_id,
             device=device or None,
             on_level=self.level.emit,  # emitted on the writer thread, queued to ours
             on_event=self._on_event,
-            **extra,
+            stream_factory=stream_factory,
         )
         self.state = "idle"
         self.result: Any = None
