@@ -9,6 +9,7 @@ interviewee's answer. Both can be corrected by hand afterwards.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 
@@ -122,26 +123,28 @@ def _split_echo(group: list[Segment], question: str) -> tuple[list[Segment], lis
 def attribute(
     segments: list[Segment],
     *,
-    marker_times: list[float],
-    questions: list[str],
+    markers: Sequence[tuple[float, int]],
+    questions: Sequence[str],
     interviewer: str,
     interviewee: str,
 ) -> list[Segment]:
-    """Return new segments with ``question_index`` and ``speaker`` set and positions renumbered."""
-    pieces = split_at_markers(segments, sorted(marker_times))
+    """New segments with ``question_index`` and ``speaker`` set and positions renumbered.
+
+    ``markers`` are (time, index into ``questions``) in time order. A question visited twice
+    ("previous question") gets two marker groups, each recognising its own reading.
+    """
+    times = [t for t, _ in markers]
+    pieces = split_at_markers(segments, times)
     groups: dict[int | None, list[Segment]] = {}
-    order: list[int | None] = []
     for seg in pieces:
-        idx = question_index_at(_anchor(seg), marker_times) if marker_times else None
-        if idx not in groups:
-            groups[idx] = []
-            order.append(idx)
-        groups[idx].append(replace(seg, question_index=idx))
+        group = question_index_at(_anchor(seg), times) if times else None
+        question_index = markers[group][1] if group is not None else None
+        groups.setdefault(group, []).append(replace(seg, question_index=question_index))
     result: list[Segment] = []
-    for idx in order:
-        group = groups[idx]
-        question = questions[idx] if idx is not None and idx < len(questions) else ""
-        head, tail = _split_echo(group, question) if question else ([], group)
+    for group, members in groups.items():
+        index = markers[group][1] if group is not None else None
+        question = questions[index] if index is not None and index < len(questions) else ""
+        head, tail = _split_echo(members, question) if question else ([], members)
         result += [replace(s, speaker=interviewer) for s in head]
         result += [replace(s, speaker=interviewee) for s in tail]
     for position, seg in enumerate(result):

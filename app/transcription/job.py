@@ -72,16 +72,11 @@ def transcribe_interview(
     questions += [f"Question {i + 1}" for i in range(len(questions), needed)]
     segments = attribute(
         raw,
-        marker_times=[m.time_s for m in markers],
-        questions=[questions[m.question_index or 0] for m in markers],
+        markers=[(m.time_s, m.question_index or 0) for m in markers],
+        questions=questions,
         interviewer=interview.interviewer.name if interview.interviewer else "Interviewer",
         interviewee=interview.interviewee.name if interview.interviewee else "Interviewee",
     )
-    # attribute() numbers questions by marker order; map back onto the script's indices.
-    by_marker = [m.question_index or 0 for m in markers]
-    for seg in segments:
-        if seg.question_index is not None:
-            seg.question_index = by_marker[seg.question_index]
     transcript = Transcript(
         interview_id=interview_id,
         recording_id=recording.id,

@@ -23,7 +23,11 @@ def test_question_reading_and_answer_in_one_segment_are_split() -> None:
         _seg(8.0, "Who else was involved? Two music leaders and a sound engineer."),
     ]
     out = attribute(
-        raw, marker_times=[0.5, 8.0], questions=QUESTIONS, interviewer="Sam", interviewee="Priya"
+        raw,
+        markers=[(0.5, 0), (8.0, 1)],
+        questions=QUESTIONS,
+        interviewer="Sam",
+        interviewee="Priya",
     )
     assert [(s.speaker, s.question_index, s.text) for s in out] == [
         ("Sam", 0, "What have you been working on?"),
@@ -37,7 +41,7 @@ def test_question_reading_and_answer_in_one_segment_are_split() -> None:
 def test_misheard_question_still_recognised() -> None:
     raw = [_seg(0.0, "What have you bean working on? Lots of things.")]
     out = attribute(
-        raw, marker_times=[0.0], questions=QUESTIONS, interviewer="Sam", interviewee="Priya"
+        raw, markers=[(0.0, 0)], questions=QUESTIONS, interviewer="Sam", interviewee="Priya"
     )
     assert out[0].speaker == "Sam" and out[0].text.startswith("What have you bean")
     assert out[1].text == "Lots of things."
@@ -46,7 +50,7 @@ def test_misheard_question_still_recognised() -> None:
 def test_answer_that_does_not_echo_is_all_interviewee() -> None:
     raw = [_seg(0.0, "Honestly it has been a busy month for everyone here.")]
     out = attribute(
-        raw, marker_times=[0.0], questions=QUESTIONS, interviewer="Sam", interviewee="Priya"
+        raw, markers=[(0.0, 0)], questions=QUESTIONS, interviewer="Sam", interviewee="Priya"
     )
     assert [s.speaker for s in out] == ["Priya"]
 
@@ -71,7 +75,7 @@ def test_first_word_stretched_back_into_silence_goes_with_its_question() -> None
     question = Segment(28.64, 33.0, "Who else was involved? Nobody.", words)
     out = attribute(
         [answer, question],
-        marker_times=[0.0, 29.72],
+        markers=[(0.0, 0), (29.72, 1)],
         questions=QUESTIONS,
         interviewer="A",
         interviewee="B",
@@ -85,14 +89,42 @@ def test_first_word_stretched_back_into_silence_goes_with_its_question() -> None
 
 def test_no_markers_means_one_group_all_interviewee() -> None:
     raw = [_seg(0.0, "Hello there."), _seg(3.0, "More words.")]
-    out = attribute(raw, marker_times=[], questions=[], interviewer="A", interviewee="B")
+    out = attribute(raw, markers=[], questions=[], interviewer="A", interviewee="B")
     assert {s.question_index for s in out} == {None} and {s.speaker for s in out} == {"B"}
 
 
 def test_speech_before_the_first_marker_has_no_question() -> None:
     raw = [_seg(0.0, "Are we recording? Yes."), _seg(5.0, "Who else was involved? Nobody.")]
     out = attribute(
-        raw, marker_times=[5.0], questions=QUESTIONS[1:], interviewer="A", interviewee="B"
+        raw, markers=[(5.0, 0)], questions=QUESTIONS[1:], interviewer="A", interviewee="B"
     )
     assert out[0].question_index is None
     assert [(s.question_index, s.speaker) for s in out[1:]] == [(0, "A"), (0, "B")]
+
+
+def test_a_question_visited_again_keeps_its_script_index_and_reading() -> None:
+    # "Next", "Next", then "Previous": the third marker points back at question 1.
+    questions = [*QUESTIONS, "What is next?"]
+    raw = [
+        _seg(0.0, "What have you been working on? Music."),
+        _seg(5.0, "Who else was involved? Two leaders."),
+        _seg(10.0, "What is next? A concert."),
+        _seg(15.0, "Who else was involved? Also a sound engineer."),
+    ]
+    out = attribute(
+        raw,
+        markers=[(0.0, 0), (5.0, 1), (10.0, 2), (15.0, 1)],
+        questions=questions,
+        interviewer="A",
+        interviewee="B",
+    )
+    assert [(s.question_index, s.speaker, s.text) for s in out] == [
+        (0, "A", "What have you been working on?"),
+        (0, "B", "Music."),
+        (1, "A", "Who else was involved?"),
+        (1, "B", "Two leaders."),
+        (2, "A", "What is next?"),
+        (2, "B", "A concert."),
+        (1, "A", "Who else was involved?"),
+        (1, "B", "Also a sound engineer."),
+    ]
