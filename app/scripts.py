@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from app.atomic import write_atomic
 from app.errors import InvalidInput, NotFound, ScriptInvalid
 from app.models import Question, Script
 from app.paths import resource
@@ -210,10 +211,7 @@ class ScriptLibrary:
             raise InvalidInput(f"'{script.id}' is not a usable script id.", "Use a-z, 0-9 and -.")
         self._validate(script)
         self.user_dir.mkdir(parents=True, exist_ok=True)
-        target = self.user_dir / f"{script.id}{SUFFIX}"
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(dump_script(script), encoding="utf-8")
-        tmp.replace(target)
+        write_atomic(self.user_dir / f"{script.id}{SUFFIX}", dump_script(script), force=True)
         return script
 
     def _validate(self, script: Script) -> None:
@@ -244,8 +242,6 @@ class ScriptLibrary:
         return self.save(parsed)
 
     def export_file(self, script_id: str, path: Path, *, force: bool = False) -> Path:
-        from app.export.writer import write_atomic
-
         return write_atomic(path, dump_script(self.get(script_id)), force=force)
 
     def delete(self, script_id: str) -> None:

@@ -75,7 +75,10 @@ def read_markers(path: Path) -> MarkerFile:
     except FileNotFoundError as exc:
         raise NotFound(f"The markers file {path} does not exist.", "Check the path.") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"The markers file {path} cannot be read ({exc}).") from exc
+        raise InvalidInput(
+            f"The markers file {path} cannot be read ({exc}).",
+            "Save it as UTF-8 JSON text and check you may read it.",
+        ) from exc
     return parse_markers(text, source=str(path))
 
 

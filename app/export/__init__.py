@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
+from app.atomic import write_atomic
 from app.errors import InvalidInput
 from app.export.captions import build_cues, render_srt, render_text, render_vtt
 from app.export.markdown import (
@@ -16,7 +17,7 @@ from app.export.markdown import (
     render_markdown,
     slugify,
 )
-from app.export.writer import check_publish_consent, write_atomic
+from app.export.writer import check_publish_consent
 from app.models import Interview, Segment
 
 FORMATS: tuple[str, ...] = ("markdown", "srt", "vtt", "txt")

@@ -1,21 +1,10 @@
-"""Writing exports to disk, all or nothing, and the consent check that comes before.
-
-A file is written to a temporary name in the target folder, flushed to disk, then moved over
-the target in one step, so a crash or a full disk never leaves half a post behind and never
-damages a file that was already there.
-"""
+"""The consent check that comes before writing an export (writing itself: app.atomic)."""
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import os
-import secrets
 import shlex
-import stat
-from pathlib import Path
 
-from app.errors import ConsentMissing, DiskFull, FileExists, InvalidInput
+from app.errors import ConsentMissing, InvalidInput
 from app.models import SCOPES, Interview
 
 _SCOPE_WORDS = {
@@ -23,106 +12,6 @@ _SCOPE_WORDS = {
     "publish-text": "publishing the text of this interview",
     "publish-audio": "publishing the audio of this interview",
 }
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable; not every platform can open a folder (Windows).
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _as_buddy_error(exc: OSError, path: Path) -> Exception:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return DiskFull(f"The disk is full, so {path} could not be written.")
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return InvalidInput(
-            f"You do not have permission to write to {path.parent}.",
-            "Choose a folder you can write to.",
-        )
-    return InvalidInput(
-        f"{path} could not be written: {exc.strerror or exc}.",
-        "Check the folder and try again, or choose another one.",
-    )
-
-
-def _link_new(tmp: Path, path: Path) -> bool:
-    """Put ``tmp`` at ``path`` only if nothing is there; False if links are unsupported.
-
-    A hard link fails if the target exists, so unlike check-then-rename no file that appears
-    in between can be overwritten.
-    """
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise
-    except OSError:
-        return False
-    os.unlink(tmp)
-    return True
-
-
-def write_atomic(path: Path, text: str, *, force: bool = False) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically and return the path.
-
-    Without ``force`` an existing file is refused (``FileExists``). The folder must exist: a
-    mistyped folder is far more likely than a wish to create one, so it is an
-    ``InvalidInput`` rather than a silent new folder tree. On any failure the temporary file is
-    removed and an existing file at ``path`` is left as it was.
-    """
-    path = Path(path)
-    folder = path.parent
-    if not folder.is_dir():
-        raise InvalidInput(
-            f"The folder {folder} does not exist.",
-            "Create the folder first, or choose another place to save the file.",
-        )
-    if path.is_dir():
-        raise InvalidInput(
-            f"{path} is a folder, not a file.", "Choose a file name inside that folder."
-        )
-    if path.exists() and not force:
-        raise FileExists(f"{path} already exists.")
-    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        # os.open with 0o666 lets the umask decide the mode, as for any new file.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            with contextlib.suppress(FileNotFoundError):
-                # Replacing a file keeps its permissions, as editing it in place would.
-                os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
-            os.replace(tmp, path)
-        elif not _link_new(tmp, path):
-            if path.exists():
-                raise FileExists(f"{path} already exists.")
-            os.replace(tmp, path)
-    except FileExistsError:
-        _remove(tmp)
-        raise FileExists(f"{path} already exists.") from None
-    except OSError as exc:
-        _remove(tmp)
-        raise _as_buddy_error(exc, path) from exc
-    except BaseException:
-        _remove(tmp)
-        raise
-    _fsync_folder(folder)
-    return path
-
-
-def _remove(tmp: Path) -> None:
-    with contextlib.suppress(OSError):
-        tmp.unlink()
 
 
 def _names(people: list[str]) -> str:
