@@ -127,46 +127,25 @@ def recover_interrupted(store: Store, paths: Paths) -> list[RecoveryReport]:
 
 def _recover(store: Store, recording: Recording, path: Path) -> RecoveryReport:
     markers = len(recording.markers)
+
+    def nothing_kept(message: str) -> RecoveryReport:
+        return _mark(store, recording, path, status="stopped-early", duration=0.0, message=message)
+
     if not path.exists():
-        return _mark(
-            store,
-            recording,
-            path,
-            status="stopped-early",
-            duration=0.0,
-            message="The take was interrupted before its audio file was written; "
-            "there is no sound to keep.",
+        return nothing_kept(
+            "The take was interrupted before its audio file was written; there is no sound to keep."
         )
     if path.stat().st_size == 0:
-        return _mark(
-            store,
-            recording,
-            path,
-            status="stopped-early",
-            duration=0.0,
-            message="The take was interrupted before any sound was saved.",
-        )
+        return nothing_kept("The take was interrupted before any sound was saved.")
     try:
         repaired = repair_wav(path)
     except AudioUnreadable as exc:
-        return _mark(
-            store,
-            recording,
-            path,
-            status="stopped-early",
-            duration=0.0,
-            message=f"The take was interrupted and its file cannot be read ({exc.message}).",
+        return nothing_kept(
+            f"The take was interrupted and its file cannot be read ({exc.message})."
         )
     duration = repaired.frames / repaired.samplerate if repaired.samplerate else 0.0
     if repaired.frames == 0:
-        return _mark(
-            store,
-            recording,
-            path,
-            status="stopped-early",
-            duration=0.0,
-            message="The take was interrupted before any sound was saved.",
-        )
+        return nothing_kept("The take was interrupted before any sound was saved.")
     log.info("Recovered %s (%s): %d frames", path, repaired.how, repaired.frames)
     message = (
         f"Recovered after the app stopped unexpectedly: {format_clock(duration)} of audio "
