@@ -116,6 +116,29 @@ def check_language(language: str | None, *, multilingual: bool, model_label: str
     return "en" if code == "english" else code
 
 
+def prepare(
+    audio: np.ndarray,
+    *,
+    language: str | None,
+    model_label: str,
+    multilingual: Callable[[], bool],
+    on_progress: ProgressCallback | None,
+    should_cancel: CancelCheck | None,
+) -> tuple[np.ndarray, Progress, str | None]:
+    """What both engines check before decoding, in an order that lets a cancel pressed during
+    the (slow, first-time) model load land before any decoding starts.
+
+    ``multilingual`` loads the model if needed and says whether it knows other languages.
+    """
+    samples = check_audio(audio)
+    duration = samples.size / SAMPLE_RATE
+    progress = Progress(duration, on_progress, should_cancel)
+    progress.check_cancel()
+    language = check_language(language, multilingual=multilingual(), model_label=model_label)
+    progress.check_cancel()
+    return samples, progress, language
+
+
 class Progress:
     """Turns positions in seconds into a monotonic 0..1 fraction and polls for cancel."""
 

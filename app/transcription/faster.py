@@ -11,15 +11,12 @@ import numpy as np
 from app.models import Segment, Word
 from app.paths import Paths
 from app.transcription.engine import (
-    SAMPLE_RATE,
     CancelCheck,
-    Progress,
     ProgressCallback,
-    check_audio,
-    check_language,
     engine_errors,
     glossary_prompt,
     make_segment,
+    prepare,
 )
 from app.transcription.models import ResolvedModel, unloadable, verify
 
@@ -76,14 +73,15 @@ class FasterWhisperEngine:
         on_progress: ProgressCallback | None = None,
         should_cancel: CancelCheck | None = None,
     ) -> list[Segment]:
-        samples = check_audio(audio)
-        progress = Progress(samples.size / SAMPLE_RATE, on_progress, should_cancel)
-        progress.check_cancel()
-        whisper = self.load()
-        language = check_language(
-            language, multilingual=whisper.model.is_multilingual, model_label=self.model_label
+        samples, progress, language = prepare(
+            audio,
+            language=language,
+            model_label=self.model_label,
+            multilingual=lambda: self.load().model.is_multilingual,
+            on_progress=on_progress,
+            should_cancel=should_cancel,
         )
-        progress.check_cancel()
+        whisper = self.load()
         if samples.size == 0:
             progress.finish()
             return []

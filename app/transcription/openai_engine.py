@@ -26,15 +26,13 @@ import numpy as np
 from app.models import Segment, Word
 from app.paths import Paths
 from app.transcription.engine import (
-    SAMPLE_RATE,
     CancelCheck,
     Progress,
     ProgressCallback,
-    check_audio,
-    check_language,
     engine_errors,
     glossary_prompt,
     make_segment,
+    prepare,
 )
 from app.transcription.models import ResolvedModel, import_whisper, unloadable, verify
 
@@ -93,14 +91,15 @@ class OpenAIWhisperEngine:
         on_progress: ProgressCallback | None = None,
         should_cancel: CancelCheck | None = None,
     ) -> list[Segment]:
-        samples = check_audio(audio)
-        progress = Progress(samples.size / SAMPLE_RATE, on_progress, should_cancel)
-        progress.check_cancel()
-        model = self.load()
-        language = check_language(
-            language, multilingual=model.is_multilingual, model_label=self.model_label
+        samples, progress, language = prepare(
+            audio,
+            language=language,
+            model_label=self.model_label,
+            multilingual=lambda: self.load().is_multilingual,
+            on_progress=on_progress,
+            should_cancel=should_cancel,
         )
-        progress.check_cancel()
+        model = self.load()
         if samples.size == 0:
             progress.finish()
             return []
