@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QGroupBox,
     QLabel,
     QTextBrowser,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.consent import consent_wording
 from app.models import CONSENT_WORDING_VERSION, ROLES, Interview, Role
 from app.services import Services
+from ui import dialogs
 from ui.errors import show_error
 from ui.scrolling import VerticalScroll
 
@@ -151,13 +151,7 @@ class ConsentDialog(QDialog):
         self.setAccessibleName("Consent")
         self.form = ConsentForm()
         self.form.show_interview(services.interview(interview_id))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save consent")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialogs.save_cancel_buttons(self, "Save consent")
         layout = QVBoxLayout(self)
         layout.addWidget(VerticalScroll(self.form), 1)  # large text: scrolls, never cut off
         layout.addWidget(buttons)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QPushButton, QWidget
 
 #: Open questions, newest last (tests find them here).
 open_questions: list[QMessageBox] = []
@@ -92,3 +92,15 @@ def button(box: QMessageBox, text: str) -> QPushButton:
         if b.text().replace("&", "") == text:
             return b  # type: ignore[return-value]
     raise LookupError(f"No button '{text}' in {[b.text() for b in box.buttons()]}")
+
+
+def save_cancel_buttons(dialog: QDialog, save_name: str) -> QDialogButtonBox:
+    """Save and Cancel wired to accept/reject, each with a name a screen reader can say."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName(save_name)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -29,7 +28,7 @@ from app.export import FLAVOURS
 from app.services import Services
 from app.settings import THEMES, Settings
 from app.transcription import ENGINES
-from ui import tasks
+from ui import dialogs, tasks
 from ui.dialogs import grow_to_fit
 from ui.errors import show_error
 
@@ -77,13 +76,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._transcription_tab(settings), "&Transcription")
         self.tabs.addTab(self._export_tab(settings), "&Export")
         self.tabs.addTab(self._appearance_tab(settings), "&Appearance")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save settings")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialogs.save_cancel_buttons(self, "Save settings")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
