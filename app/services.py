@@ -18,6 +18,8 @@ from app.audio.importer import MarkerFile, import_audio, read_markers
 from app.context import AppContext
 from app.errors import InvalidInput, NotFound, NoTranscript
 from app.models import SCOPES, Interview, Recording, Script, Segment, Transcript
+from app.names import steering_terms
+from app.post_services import PostServices
 from app.scripts import ScriptLibrary
 from app.transcription import load_engine
 from app.transcription.engine import Engine
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Services:
+class Services(PostServices):
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.store = ctx.store
@@ -171,13 +173,19 @@ class Services:
         should_cancel: Callable[[], bool] | None = None,
     ) -> Transcript:
         settings = self.ctx.settings
+        # The names typed in before recording (and the title's proper nouns) always steer
+        # recognition, on top of the glossary: that is what makes "Kieran" not "Karen".
+        terms = steering_terms(
+            self.store.interview(interview_id),
+            list(glossary) if glossary is not None else list(settings.glossary),
+        )
         return transcribe_interview(
             self.store,
             self.paths,
             interview_id,
             self.engine(engine, model),
             language=language if language is not None else (settings.language or None),
-            glossary=list(glossary) if glossary is not None else list(settings.glossary),
+            glossary=terms,
             discard_edits=discard_edits,
             on_progress=on_progress,
             should_cancel=should_cancel,
@@ -229,6 +237,8 @@ class Services:
             raise InvalidInput(
                 f"Unknown flavour '{flavour}'.", f"Use {', '.join(export.FLAVOURS)}."
             )
+        if fmt == "markdown":
+            return self.render_post_markdown(interview_id, flavour=flavour, on_date=on_date)
         interview = self.store.interview(interview_id)
         transcript = self.require_transcript(interview_id)
         return export.render(
@@ -236,7 +246,9 @@ class Services:
         )
 
     def check_can_publish(self, interview_id: int) -> None:
+        """Consent first, then every participant's approval of exactly this text."""
         export.check_publish_consent(self.store.interview(interview_id))
+        self.check_approved(interview_id)
 
     def export(
         self,
@@ -248,19 +260,39 @@ class Services:
         force: bool = False,
         on_date: Date | None = None,
     ) -> Path:
-        """Write an export file; refused unless both participants agreed to publish text."""
+        """Write an export file; refused unless both participants agreed to publish text, and
+        for the blog post unless both approved the text as it is now."""
         interview = self.store.interview(interview_id)
-        export.check_publish_consent(interview)
+        if fmt == "markdown":
+            self.check_can_publish(interview_id)
+        else:
+            export.check_publish_consent(interview)
         day = on_date or Date.today()
         text = self.render(interview_id, fmt, flavour=flavour, on_date=day)
-        name = export.default_filename(fmt, interview, flavour=flavour, date=day)
+        name = self.export_filename(interview_id, fmt, flavour=flavour)
+        folder = None
         if out is None:
             folder = Path(self.ctx.settings.export_folder or Path.cwd())
-            target = folder / name
         elif out.is_dir():
-            target = out / name
-        else:
+            folder = out
+        if folder is None:
             target = out
+        elif fmt == "markdown" and flavour == "jekyll" and _is_jekyll_site(folder):
+            # A Jekyll draft lives in _drafts/ and is named without a date.
+            (folder / "_drafts").mkdir(exist_ok=True)
+            target = folder / "_drafts" / name
+        else:
+            target = folder / name
+        assert target is not None
         written = export.write_atomic(target, text, force=force)
         self.store.update_interview(interview_id, status="exported")
         return written
+
+    def export_filename(self, interview_id: int, fmt: str, *, flavour: str = "plain") -> str:
+        interview = self.store.interview(interview_id)
+        title = self.post_title(interview_id) if fmt == "markdown" else None
+        return export.default_filename(fmt, interview, flavour=flavour, title=title)
+
+
+def _is_jekyll_site(folder: Path) -> bool:
+    return (folder / "_config.yml").is_file() or (folder / "_drafts").is_dir()

@@ -22,9 +22,10 @@ from app.models import (
 )
 from app.store import rows
 from app.store.connection import ConnectionPool
+from app.store.post_store import PostTables
 
 
-class Store:
+class Store(PostTables):
     def __init__(self, path: Path) -> None:
         self.path = path
         self._pool = ConnectionPool(path)
@@ -164,6 +165,7 @@ class Store:
                 self.db["markers"].delete_where("recording_id = ?", [rec.id])
             self.db["recordings"].delete_where("interview_id = ?", [interview_id])
             self.db["consents"].delete_where("interview_id = ?", [interview_id])
+            self.delete_post_data(interview_id)
             self.db["participants"].delete_where("interview_id = ?", [interview_id])
             self.db["interviews"].delete(interview_id)
         return [rec.path for rec in recordings]

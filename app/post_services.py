@@ -1,0 +1,199 @@
+"""What a user can do with the post: edit it (saved at once, undoable), quote, approve, review.
+
+Mixed into ``app.services.Services`` (which gives ``store``, ``scripts`` and friends); kept
+apart so that the post's rules have one home.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date as Date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app import approval, names
+from app.atomic import write_atomic
+from app.errors import InvalidInput
+from app.export import markdown as md
+from app.export.post_text import PostContent, build_post
+from app.export.review import REVIEW_FORMATS, render_review_docx, render_review_html
+from app.export.writer import check_publish_consent
+from app.post import Post, PostState, PullQuote, validated
+from app.transcript import speaker_name, tidy
+
+if TYPE_CHECKING:
+    from app.approval import ApprovalState
+    from app.context import AppContext
+    from app.models import Interview, Script, Transcript
+    from app.scripts import ScriptLibrary
+    from app.store import Store
+
+
+class PostServices:
+    ctx: AppContext
+    store: Store
+    scripts: ScriptLibrary
+
+    # Given by Services.
+    def script_for(self, interview: Interview) -> Script | None: ...  # pragma: no cover
+    def require_transcript(self, interview_id: int) -> Transcript: ...  # pragma: no cover
+
+    # -- the post ---------------------------------------------------------------------------
+
+    def post_state(self, interview_id: int) -> PostState:
+        self.store.interview(interview_id)
+        return self.store.post_state(interview_id)
+
+    def save_post(self, interview_id: int, post: Post) -> PostState:
+        """Store the post's new choices as one new version (undoable)."""
+        self.store.interview(interview_id)
+        return self.store.save_post(interview_id, validated(post))
+
+    def undo_post(self, interview_id: int) -> PostState:
+        return self.store.move_post_head(interview_id, -1)
+
+    def redo_post(self, interview_id: int) -> PostState:
+        return self.store.move_post_head(interview_id, +1)
+
+    def suggested_tags(self, interview_id: int) -> list[str]:
+        script = self.script_for(self.store.interview(interview_id))
+        return list(script.tags) if script else []
+
+    def post_content(self, interview_id: int) -> PostContent:
+        """What the post says now: transcript, script and the stored choices together."""
+        interview = self.store.interview(interview_id)
+        transcript = self.require_transcript(interview_id)
+        return build_post(
+            interview,
+            transcript.segments,
+            self.store.post_state(interview_id).post,
+            suggested_tags=self.suggested_tags(interview_id),
+        )
+
+    def set_pull_quote(self, interview_id: int, segment_index: int | None) -> PostState:
+        """Quote one transcript line under the intro (None: no quote)."""
+        post = self.store.post_state(interview_id).post
+        if segment_index is None:
+            return self.save_post(interview_id, replace(post, pull_quote=None))
+        interview = self.store.interview(interview_id)
+        segments = self.require_transcript(interview_id).segments
+        if not 0 <= segment_index < len(segments):
+            raise InvalidInput(
+                f"There is no line number {segment_index + 1} in the transcript.",
+                "Reload the transcript and choose the line again.",
+            )
+        seg = segments[segment_index]
+        if seg.redacted or not tidy(seg.text):
+            raise InvalidInput(
+                "A redacted or empty line cannot be the pull quote.",
+                "Choose a line that will be in the post.",
+            )
+        quote = PullQuote(
+            text=tidy(seg.text),
+            speaker=speaker_name(interview, seg.speaker),
+            start=seg.start,
+            end=seg.end,
+            recording_id=getattr(seg, "recording_id", None),
+        )
+        return self.save_post(interview_id, replace(post, pull_quote=quote))
+
+    def post_title(self, interview_id: int) -> str:
+        return self.store.post_state(interview_id).post.title or self.interview_title(interview_id)
+
+    def interview_title(self, interview_id: int) -> str:
+        return self.store.interview(interview_id).title
+
+    # -- approval ---------------------------------------------------------------------------
+
+    def approval_text(self, interview_id: int) -> str:
+        """The text that is approved: the post as Markdown, without the day's date."""
+        return md.render_post(self.post_content(interview_id), flavour="plain", date=None)
+
+    def approvals(self, interview_id: int) -> list[ApprovalState]:
+        interview = self.store.interview(interview_id)
+        return approval.approval_states(
+            interview, self.approval_text(interview_id), self.store.latest_approvals(interview_id)
+        )
+
+    def approve(self, interview_id: int, participant: str | int, *, text_hash: str) -> None:
+        """Record that ``participant`` approved the text whose sha256 is ``text_hash``.
+
+        The caller passes the hash of the text it showed; if the post changed in between,
+        the approval is refused rather than recorded for words nobody read.
+        """
+        interview = self.store.interview(interview_id)
+        person = self._participant(interview, participant)
+        check_publish_consent(interview)  # consent stays the first gate
+        text = self.approval_text(interview_id)
+        if approval.text_hash(text) != text_hash:
+            raise InvalidInput(
+                "The post changed while it was being read, so it was not approved.",
+                "Read the post again and approve what is there now.",
+            )
+        assert person.id is not None
+        self.store.add_approval(interview_id, person.id, sha256=text_hash, text=text)
+
+    def _participant(self, interview: Interview, participant: str | int):
+        for p in interview.participants:
+            if participant in (p.id, p.role) or (
+                isinstance(participant, str) and p.name.casefold() == participant.casefold()
+            ):
+                return p
+        who = " or ".join(f"'{p.name}'" for p in interview.participants)
+        raise InvalidInput(
+            f"'{participant}' is not a participant of interview {interview.id}.", f"Use {who}."
+        )
+
+    def check_approved(self, interview_id: int) -> None:
+        approval.check_approved(self.store.interview(interview_id), self.approvals(interview_id))
+
+    # -- names ------------------------------------------------------------------------------
+
+    def steering_terms(self, interview_id: int) -> list[str]:
+        """What recognition is told to spell right for this interview."""
+        interview = self.store.interview(interview_id)
+        return names.steering_terms(interview, self.ctx.settings.glossary)
+
+    def name_fixes(self, interview_id: int) -> list[names.NameFix]:
+        interview = self.store.interview(interview_id)
+        transcript = self.store.transcript(interview_id)
+        if transcript is None:
+            return []
+        return names.misspellings(transcript.segments, interview, self.ctx.settings.glossary)
+
+    def replace_name(self, interview_id: int, wrong: str, right: str) -> int:
+        """Replace a misspelt name everywhere in the transcript, in one transaction."""
+        if not wrong.strip() or not right.strip():
+            raise InvalidInput("Both the wrong and the right spelling are needed.", "Type both.")
+        with self.store.transaction():
+            transcript_id = self.store.transcript_id(interview_id)
+            transcript = self.require_transcript(interview_id)
+            segments, count = names.replace_word(transcript.segments, wrong, right)
+            if count and transcript_id is not None:
+                self.store.replace_segments(transcript_id, segments)
+                self.store.set_status(interview_id, "edited")
+        return count
+
+    # -- review copy ------------------------------------------------------------------------
+
+    def review_copy(self, interview_id: int, fmt: str, *, out: Path, force: bool = False) -> Path:
+        """Write a "draft for review" copy (``review-html`` or ``review-docx``)."""
+        if fmt not in REVIEW_FORMATS:
+            raise InvalidInput(
+                f"'{fmt}' is not a review copy format.", f"Choose {' or '.join(REVIEW_FORMATS)}."
+            )
+        content = self.post_content(interview_id)
+        suffix = ".html" if fmt == "review-html" else ".docx"
+        if out.is_dir():
+            out = out / f"{md.slugify(content.title)}-for-review{suffix}"
+        data: str | bytes = (
+            render_review_html(content) if fmt == "review-html" else render_review_docx(content)
+        )
+        return write_atomic(out, data, force=force)
+
+    def render_post_markdown(
+        self, interview_id: int, *, flavour: str = "plain", on_date: Date | None = None
+    ) -> str:
+        return md.render_post(
+            self.post_content(interview_id), flavour=flavour, date=on_date or Date.today()
+        )
