@@ -15,8 +15,9 @@ from difflib import SequenceMatcher
 
 from app.models import Interview, Segment
 
-#: How alike a transcript word and a known name must be to count as a misspelling of it.
-SIMILARITY = 0.7
+#: How alike the letters of a transcript word and a known name must be (difflib ratio), on
+#: top of sounding alike, to count as a misspelling of it. "Karen"/"Kieran" is 0.55.
+SIMILARITY = 0.5
 #: Words that look like names when they start a sentence, but are just English.
 _COMMON = frozenset(
     [
@@ -83,9 +84,31 @@ class NameFix:
     count: int
 
 
+_SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556")
+
+
+def soundex(word: str) -> str:
+    """The classic four-character sound key: names that sound alike share it."""
+    letters = [c for c in word.lower() if c.isascii() and c.isalpha()]
+    if not letters:
+        return ""
+    codes = []
+    previous = letters[0].translate(_SOUNDEX)
+    for c in letters[1:]:
+        code = c.translate(_SOUNDEX)
+        if code.isdigit() and code != previous:
+            codes.append(code)
+        if c not in "hw":  # h and w do not separate two equal codes
+            previous = code
+    return (letters[0].upper() + "".join(codes) + "000")[:4]
+
+
 def _similar(a: str, b: str) -> bool:
+    """Sounds alike and looks alike, but is not the same word."""
     a_l, b_l = a.lower(), b.lower()
     if a_l == b_l or a_l[:1] != b_l[:1] or a_l in _COMMON:
+        return False
+    if soundex(a) != soundex(b):
         return False
     return SequenceMatcher(None, a_l, b_l, autojunk=False).ratio() >= SIMILARITY
 
@@ -97,14 +120,19 @@ def misspellings(
     known = known_words(interview, glossary)
     known_lower = {k.lower() for k in known}
     counts: dict[str, int] = {}
+    lower_case: set[str] = set()
     for seg in segments:
         if seg.redacted:
             continue
         for word in _WORD.findall(seg.text):
-            if word[:1].isupper() and len(word) >= 3 and word.lower() not in known_lower:
+            if word[:1].islower():
+                lower_case.add(word)
+            elif len(word) >= 3 and word.lower() not in known_lower:
                 counts[word] = counts.get(word, 0) + 1
     fixes = []
     for word, count in counts.items():
+        if word.lower() in lower_case:
+            continue  # also written in lower case: an ordinary word at a sentence start
         best = max(
             known,
             key=lambda k: SequenceMatcher(None, word.lower(), k.lower()).ratio(),

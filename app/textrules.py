@@ -93,10 +93,11 @@ def question_span(tokens: Sequence[str], question: str) -> int:
     """Leading tokens that put the section's question, however it was worded (0: none)."""
     normed = [(norm_words(t) or [""])[0] for t in tokens]
     echoed = echo_length(normed, norm_words(question)) if question else 0
-    # A close echo that stops just short of the "?" still takes the whole question.
+    # A close echo that stops a few words short of its "?" ("...to share" + "this kind of
+    # work?") still takes the whole question: the question mark is the better boundary.
     asked = asked_length(tokens)
-    if echoed and asked and asked <= echoed + 3:
-        return max(echoed, asked)
+    if echoed and asked and echoed <= asked <= echoed + 8:
+        return asked
     return echoed or asked
 
 

@@ -84,14 +84,16 @@ def load_engine(
 def glossary_prompt(glossary: Sequence[str]) -> str | None:
     """The text both engines prime the decoder with so that names and jargon come out right.
 
-    Whisper continues in the style of the text before it; a short list reads like notes that
-    already used these spellings, which steers it towards them without inventing sentences.
+    Just the terms, comma-separated. Measured with tiny.en on conversation.wav (WER, and
+    whether "Kieran" came out right): no prompt 9.2% (Karen); "Glossary: ..." as hotwords
+    58.5%; the bare names as hotwords 23.1%, and 12.3% (Kieran) with the decoder no longer
+    conditioned on its own previous text, which is how the faster-whisper engine uses it.
     """
     terms = [" ".join(term.split()) for term in glossary]
     terms = list(dict.fromkeys(term for term in terms if term))
     if not terms:
         return None
-    return "Glossary: " + ", ".join(terms) + "."
+    return ", ".join(terms)
 
 
 def check_audio(audio: np.ndarray) -> np.ndarray:

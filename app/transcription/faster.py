@@ -89,8 +89,14 @@ class FasterWhisperEngine:
         with engine_errors(self.name):
             # hotwords is put before every 30 s window, so the glossary keeps steering a long
             # interview; an initial_prompt scrolls out of the context as text accumulates.
+            # With it, conditioning on the previous window's text made tiny.en drop whole
+            # answers (see glossary_prompt): a steered run decodes each window on its own.
+            hotwords = glossary_prompt(glossary)
+            options = dict(DECODE_OPTIONS)
+            if hotwords is not None:
+                options["condition_on_previous_text"] = False
             pieces, _info = whisper.transcribe(
-                samples, language=language, hotwords=glossary_prompt(glossary), **DECODE_OPTIONS
+                samples, language=language, hotwords=hotwords, **options
             )
             # The generator decodes lazily: each step is one more segment decoded, so polling
             # here stops the work within one window of the user pressing cancel.

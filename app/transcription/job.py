@@ -12,6 +12,7 @@ from app.paths import Paths
 from app.store import Store
 from app.store.rows import now
 from app.transcription.engine import Engine
+from app.transcription.sentences import split_at_sentences
 from app.transcription.silence import drop_speech_over_silence
 
 #: Takes in these states hold usable audio; "recording" means a take still being written.
@@ -65,7 +66,7 @@ def transcribe_interview(
         raise
     except Exception as exc:  # an engine bug must not lose the old transcript either
         raise TranscriptionFailed(f"Transcription failed: {exc}") from exc
-    raw = drop_speech_over_silence(raw, audio)
+    raw = split_at_sentences(drop_speech_over_silence(raw, audio))
     markers = recording.question_markers
     questions = list(interview.questions)
     needed = max((m.question_index or 0) for m in markers) + 1 if markers else 0

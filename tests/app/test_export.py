@@ -14,7 +14,7 @@ import yaml
 
 from app import export
 from app.errors import ConsentMissing, FileExists, InvalidInput
-from app.export import captions, markdown
+from app.export import captions
 from app.models import Consent, Interview, Segment, Word
 from tests.truth_data import NOW, interview_from_truth
 
