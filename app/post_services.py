@@ -70,6 +70,17 @@ class PostServices:
             suggested_tags=self.suggested_tags(interview_id),
         )
 
+    def post_content_defaults(self, interview_id: int) -> PostContent:
+        """What the post would say with no choices of its own (the editor's "default")."""
+        interview = self.store.interview(interview_id)
+        current = self.store.post_state(interview_id).post
+        return build_post(
+            interview,
+            self.require_transcript(interview_id).segments,
+            Post(omit_fillers=current.omit_fillers),
+            suggested_tags=self.suggested_tags(interview_id),
+        )
+
     def set_pull_quote(self, interview_id: int, segment_index: int | None) -> PostState:
         """Quote one transcript line under the intro (None: no quote)."""
         post = self.store.post_state(interview_id).post
@@ -143,6 +154,13 @@ class PostServices:
         raise InvalidInput(
             f"'{participant}' is not a participant of interview {interview.id}.", f"Use {who}."
         )
+
+    def check_can_export(self, interview_id: int, fmt: str) -> None:
+        """The gate an export passes: consent for every format, approval for the post."""
+        if fmt == "markdown":
+            self.check_can_publish(interview_id)  # type: ignore[attr-defined]
+        else:
+            check_publish_consent(self.store.interview(interview_id))
 
     def check_approved(self, interview_id: int) -> None:
         approval.check_approved(self.store.interview(interview_id), self.approvals(interview_id))

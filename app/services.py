@@ -262,11 +262,7 @@ class Services(PostServices):
     ) -> Path:
         """Write an export file; refused unless both participants agreed to publish text, and
         for the blog post unless both approved the text as it is now."""
-        interview = self.store.interview(interview_id)
-        if fmt == "markdown":
-            self.check_can_publish(interview_id)
-        else:
-            export.check_publish_consent(interview)
+        self.check_can_export(interview_id, fmt)
         day = on_date or Date.today()
         text = self.render(interview_id, fmt, flavour=flavour, on_date=day)
         name = self.export_filename(interview_id, fmt, flavour=flavour)

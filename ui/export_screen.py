@@ -1,13 +1,14 @@
-"""Export: the post as it will read, then saved (atomically), copied or shown in its folder.
+"""Export: the post editor, the post as it will read, then saved, copied or published.
 
-Nothing leaves the app until both participants agreed to publish the text: Save and Copy are
-refused, and the screen says why in words, with what to do about it.
+Nothing leaves the app until both participants agreed to publish the text and, for the blog
+post, both approved its final words: Save and Copy are refused, and the screen says why in
+words, with what to do about it. A review copy (HTML or Word) can go to a participant who is
+not at this laptop before they approve.
 """
 
 from __future__ import annotations
 
 import contextlib
-from datetime import date as Date
 from pathlib import Path
 
 import yaml
@@ -32,13 +33,17 @@ from PySide6.QtWidgets import (
 )
 
 from app import export
-from app.errors import BuddyError, ConsentMissing, FileExists
+from app.errors import ApprovalMissing, ApprovalOutdated, BuddyError, ConsentMissing, FileExists
 from app.services import Services
 from app.settings import Settings
 from ui.announce import announce
+from ui.approve_dialog import ApproveDialog
 from ui.dialogs import ask
 from ui.errors import show_error
+from ui.post_editor import PostEditor
 from ui.scrolling import VerticalScroll
+
+REVIEW_FILTERS = {"review-html": "Web page (*.html)", "review-docx": "Word document (*.docx)"}
 
 FORMAT_LABELS = {
     "markdown": "Markdown blog post",
@@ -114,10 +119,34 @@ class ExportScreen(QWidget):
             "Record co&nsent…", "Go to the interview to record both participants' consent",
             lambda: self.consent_requested.emit(self.interview_id or 0),
         )  # fmt: skip
+        self.banner_approve_button = self._button(
+            "A&pprove for publishing…", "Each participant reads the final text and approves it",
+            self.open_approval,
+        )  # fmt: skip
         box = QHBoxLayout(self.consent_box)
         box.addWidget(self.blocked_label, 1)
         box.addWidget(self.consent_button)
+        box.addWidget(self.banner_approve_button)
         self.consent_box.hide()
+
+        # A known name the engine still misspells: one fix for every place it occurs.
+        self.names_box = QFrame(self)
+        self.names_box.setProperty("role", "banner")
+        self.names_label = QLabel(self.names_box)
+        self.names_label.setWordWrap(True)
+        self.names_label.setAccessibleName("A name that may be misspelt")
+        self.names_button = self._button(
+            "Replace e&verywhere", "Correct this name everywhere in the transcript",
+            self.fix_name,
+        )  # fmt: skip
+        names_row = QHBoxLayout(self.names_box)
+        names_row.addWidget(self.names_label, 1)
+        names_row.addWidget(self.names_button)
+        self.names_box.hide()
+
+        self.editor = PostEditor(self.services, self)
+        self.editor.changed.connect(self.refresh)
+        self.editor.message.connect(self._say)
 
         self.format = QComboBox(self)
         for fmt in export.FORMATS:
@@ -159,10 +188,26 @@ class ExportScreen(QWidget):
         self.open_button = self._button(
             "Open fol&der", "Show the export folder in the file manager", self.open_folder
         )
+        self.approve_button = self._button(
+            "&Approve for publishing…", "Each participant reads the final text and approves it",
+            self.open_approval,
+        )  # fmt: skip
+        self.review_button = self._button(
+            "Save a re&view copy…",
+            "A draft for review as a web page or Word document, with audio times",
+            self.choose_review_copy,
+        )
+        self.publish_button = self._button(
+            "P&ublish as draft…", "Send the post to the blog as a draft", self.open_publish
+        )
         buttons = QHBoxLayout()
         for button in (self.save_button, self.copy_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        post_buttons = QHBoxLayout()
+        for button in (self.approve_button, self.review_button, self.publish_button):
+            post_buttons.addWidget(button)
+        post_buttons.addStretch(1)
 
         self.raw_toggle = QCheckBox("Show &raw Markdown", self)
         self.raw_toggle.setAccessibleDescription(
@@ -188,6 +233,9 @@ class ExportScreen(QWidget):
         layout = QVBoxLayout(body)
         layout.addWidget(self.title)
         layout.addWidget(self.consent_box)
+        layout.addWidget(self.names_box)
+        layout.addWidget(self.editor)
+        layout.addLayout(post_buttons)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.raw_toggle)
@@ -223,6 +271,7 @@ class ExportScreen(QWidget):
         self.flavour.setCurrentIndex(max(found, 0))
         self.flavour.blockSignals(False)
         self.folder.setText(self.settings.export_folder or str(Path.home()))
+        self.editor.load(interview_id)
         self.refresh()
 
     def refresh(self) -> None:
@@ -249,6 +298,7 @@ class ExportScreen(QWidget):
         self._show_preview()
         self._update_file_name()
         self._check_consent()
+        self._offer_name_fix()
 
     def _show_preview(self) -> None:
         raw = self.raw_toggle.isChecked() or self.fmt != "markdown"
@@ -257,16 +307,16 @@ class ExportScreen(QWidget):
     def _update_file_name(self) -> None:
         if self.interview_id is None:
             return
-        interview = self.services.interview(self.interview_id)
-        name = export.default_filename(
-            self.fmt, interview, flavour=self.flavour_name, date=Date.today()
-        )
+        name = self.services.export_filename(self.interview_id, self.fmt, flavour=self.flavour_name)
         self.file_name.setText(name)
 
     def _check_consent(self) -> None:
+        """Consent first, then (for the blog post) both participants' approval."""
         assert self.interview_id is not None
+        self.banner_approve_button.hide()
+        self.consent_button.show()
         try:
-            self.services.check_can_publish(self.interview_id)
+            self.services.check_can_export(self.interview_id, self.fmt)
         except ConsentMissing as error:
             self.blocked = error
             command = error.hint.split("e.g. ", 1)[-1]
@@ -275,14 +325,47 @@ class ExportScreen(QWidget):
                 "To fix it: record their consent on the interview screen (Record consent…), "
                 f"then come back here. Or on the command line: {command}"
             )
+        except ApprovalMissing as error:
+            self.blocked = error
+            self.consent_button.hide()
+            self.banner_approve_button.show()
+            changed = (
+                "\nWhat changed is shown when you approve again."
+                if isinstance(error, ApprovalOutdated)
+                else ""
+            )
+            self.blocked_label.setText(
+                f"Blocked: the post cannot be saved, copied or published yet. {error.message}"
+                f"\nTo fix it: each of you reads it and approves it (Approve for publishing…)."
+                f"{changed}"
+            )
+        else:
+            self.blocked = None
+        if self.blocked is not None:
             self.blocked_label.setAccessibleDescription(self.blocked_label.text())
             self.consent_box.show()
         else:
-            self.blocked = None
             self.consent_box.hide()
         ok = self.blocked is None and bool(self.text)
         self.save_button.setEnabled(ok)
         self.copy_button.setEnabled(ok)
+
+    def _offer_name_fix(self) -> None:
+        assert self.interview_id is not None
+        fixes = self.services.name_fixes(self.interview_id)
+        self.name_fix = fixes[0] if fixes else None
+        if self.name_fix is None:
+            self.names_box.hide()
+            return
+        fix = self.name_fix
+        times = "once" if fix.count == 1 else f"{fix.count} times"
+        self.names_label.setText(
+            f"“{fix.wrong}” ({times} in the transcript) may be “{fix.right}” misspelt."
+        )
+        self.names_label.setAccessibleDescription(self.names_label.text())
+        self.names_button.setText(f"Replace with “{fix.right}” e&verywhere")
+        self.names_button.setAccessibleName(f"Replace {fix.wrong} with {fix.right} everywhere")
+        self.names_box.show()
 
     def _choice_changed(self) -> None:
         self.settings.export_flavour = self.flavour_name
@@ -369,9 +452,82 @@ class ExportScreen(QWidget):
         self._say(f"Opened {folder}.")
         return True
 
+    def fix_name(self) -> int:
+        fix = getattr(self, "name_fix", None)
+        if self.interview_id is None or fix is None:
+            return 0
+        try:
+            count = self.services.replace_name(self.interview_id, fix.wrong, fix.right)
+        except BuddyError as error:
+            show_error(self, error)
+            return 0
+        self.editor.reload()
+        self.refresh()
+        self._say(f"Replaced “{fix.wrong}” with “{fix.right}” {count} times in the transcript.")
+        return count
+
+    def open_approval(self) -> ApproveDialog | None:
+        if self.interview_id is None:
+            return None
+        self.editor.save_now()
+        dialog = ApproveDialog(self.services, self.interview_id, self)
+        dialog.approved.connect(lambda _name: self.refresh())
+        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.open()
+        self.approval_dialog = dialog
+        return dialog
+
+    def choose_review_copy(self) -> None:
+        if self.interview_id is None:
+            return
+        self.editor.save_now()
+        start = Path(self.folder.text().strip() or Path.home()).expanduser()
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Save a review copy", str(start / "review.html"),
+            ";;".join(REVIEW_FILTERS.values()),
+        )  # fmt: skip
+        if path:
+            fmt = next((f for f, label in REVIEW_FILTERS.items() if label == chosen), "")
+            self.save_review_copy(Path(path), fmt or _review_format(Path(path)))
+
+    def save_review_copy(self, path: Path, fmt: str) -> Path | None:
+        """Write the review copy; the file dialog already asked before replacing a file."""
+        assert self.interview_id is not None
+        suffix = ".docx" if fmt == "review-docx" else ".html"
+        if path.suffix.lower() != suffix:
+            path = path.with_suffix(suffix)
+        try:
+            written = self.services.review_copy(self.interview_id, fmt, out=path, force=True)
+        except BuddyError as error:
+            show_error(self, error)
+            return None
+        self._say(f"Saved the review copy {written.name} in {written.parent}.")
+        return written
+
+    def open_publish(self) -> QWidget | None:
+        """The publishing dialog, where this build has it."""
+        if self.interview_id is None:
+            return None
+        self.editor.save_now()
+        try:
+            from ui.publish_dialog import PublishDialog  # type: ignore[import-not-found]
+        except ImportError:
+            self._say(
+                "Publishing to a blog is not available in this build. Save the post, or a "
+                "review copy, instead."
+            )
+            return None
+        dialog = PublishDialog(self.services, self.interview_id, self)
+        dialog.open()
+        return dialog
+
     def _say(self, message: str) -> None:
         self.status.setText(message)
         if message != self._announced:
             announce(self.status, message)
         self._announced = message
         self.status_changed.emit(message)
+
+
+def _review_format(path: Path) -> str:
+    return "review-docx" if path.suffix.lower() == ".docx" else "review-html"
