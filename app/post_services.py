@@ -24,7 +24,7 @@ from app.transcript import speaker_name, tidy
 if TYPE_CHECKING:
     from app.approval import ApprovalState
     from app.context import AppContext
-    from app.models import Interview, Script, Transcript
+    from app.models import Interview, Participant, Script, Transcript
     from app.scripts import ScriptLibrary
     from app.store import Store
 
@@ -132,9 +132,7 @@ class PostServices:
         The caller passes the hash of the text it showed; if the post changed in between,
         the approval is refused rather than recorded for words nobody read.
         """
-        interview = self.store.interview(interview_id)
-        person = self._participant(interview, participant)
-        check_publish_consent(interview)  # consent stays the first gate
+        person = self.check_can_approve(interview_id, participant)
         text = self.approval_text(interview_id)
         if approval.text_hash(text) != text_hash:
             raise InvalidInput(
@@ -144,7 +142,14 @@ class PostServices:
         assert person.id is not None
         self.store.add_approval(interview_id, person.id, sha256=text_hash, text=text)
 
-    def _participant(self, interview: Interview, participant: str | int):
+    def check_can_approve(self, interview_id: int, participant: str | int) -> Participant:
+        """The participant (by name, id or role), once consent (the first gate) is there."""
+        interview = self.store.interview(interview_id)
+        person = self._participant(interview, participant)
+        check_publish_consent(interview)
+        return person
+
+    def _participant(self, interview: Interview, participant: str | int) -> Participant:
         for p in interview.participants:
             if participant in (p.id, p.role) or (
                 isinstance(participant, str) and p.name.casefold() == participant.casefold()

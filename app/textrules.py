@@ -148,7 +148,9 @@ def sentence_case(text: str) -> str:
         sentence = pieces[k]
         closer = pieces[k + 1] if k + 1 < len(pieces) else None
         last_word = previous.rsplit(None, 1)[-1].lower() if previous.strip() else ""
-        if not out or last_word not in _ABBREVIATIONS:
+        # "1. not numbered": a number with a stop is a list mark or an ordinal, not a sentence.
+        numeral = bool(re.fullmatch(r"\d+[.)]", last_word))
+        if not out or (last_word not in _ABBREVIATIONS and not numeral):
             sentence = capitalise_first(sentence)
         out.append(sentence)
         if closer is not None:

@@ -13,6 +13,7 @@ from app.services import Services
 
 def cmd_approve(args: argparse.Namespace, ctx: AppContext) -> int:
     services = Services(ctx)
+    services.check_can_approve(args.id, args.participant)  # before asking anyone to read
     text = services.approval_text(args.id)
     digest = text_hash(text)
     if not args.yes:
