@@ -71,6 +71,7 @@ class PostEditor(QGroupBox):
         self.state: PostState | None = None
         self.content: PostContent | None = None
         self._loading = False
+        self._finishing = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
@@ -151,12 +152,12 @@ class PostEditor(QGroupBox):
         layout.addLayout(history)
 
         self.title_edit.textEdited.connect(lambda _t: self._timer.start())
-        self.title_edit.editingFinished.connect(self.save_now)
+        self.title_edit.editingFinished.connect(self.finish_field)
         self.tags_edit.textEdited.connect(lambda _t: self._timer.start())
-        self.tags_edit.editingFinished.connect(self.save_now)
+        self.tags_edit.editingFinished.connect(self.finish_field)
         for box in (self.intro_edit, self.summary_edit):
             box.textChanged.connect(self._typed)
-            box.left.connect(self.save_now)
+            box.left.connect(self.finish_field)
         self.summary_edit.textChanged.connect(self._count_summary)
         self.fillers.toggled.connect(lambda _on: self.save_now())
 
@@ -219,15 +220,23 @@ class PostEditor(QGroupBox):
             self._loading = False
         self._count_summary()
 
-    @staticmethod
-    def _set_line(edit: QLineEdit, text: str) -> None:
-        if edit.text() != text and not edit.hasFocus():
+    def _set_line(self, edit: QLineEdit, text: str) -> None:
+        # The field being typed in keeps its text (and cursor) until it is finished.
+        if edit.text() != text and (self._finishing or not edit.hasFocus()):
             edit.setText(text)
 
-    @staticmethod
-    def _set_box(box: QPlainTextEdit, text: str) -> None:
-        if box.toPlainText() != text and not box.hasFocus():
+    def _set_box(self, box: QPlainTextEdit, text: str) -> None:
+        if box.toPlainText() != text and (self._finishing or not box.hasFocus()):
             box.setPlainText(text)
+
+    def finish_field(self) -> None:
+        """Enter pressed or the field left: save, and show the text as it was stored."""
+        self._finishing = True
+        try:
+            self.save_now()
+            self.reload()
+        finally:
+            self._finishing = False
 
     def _build_headings(self, post: Post, content: PostContent) -> None:
         sections = [s for s in content.sections if s.index is not None]
@@ -262,7 +271,7 @@ class PostEditor(QGroupBox):
         self.headings_layout.addRow(label, row)
         combo.activated.connect(lambda _i: self.save_now())
         edit.textEdited.connect(lambda _t: self._timer.start())
-        edit.editingFinished.connect(self.save_now)
+        edit.editingFinished.connect(self.finish_field)
         return index, combo, edit
 
     # -- saving -------------------------------------------------------------------------
