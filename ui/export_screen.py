@@ -472,10 +472,17 @@ class ExportScreen(QWidget):
         self.editor.save_now()
         dialog = ApproveDialog(self.services, self.interview_id, self)
         dialog.approved.connect(lambda _name: self.refresh())
-        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.finished.connect(lambda _r: self._approval_closed())
         dialog.open()
         self.approval_dialog = dialog
         return dialog
+
+    def _approval_closed(self) -> None:
+        self.refresh()
+        # Back where the keyboard user was, in this window (a closed dialog leaves none).
+        self.window().activateWindow()
+        target = self.save_button if self.save_button.isEnabled() else self.approve_button
+        target.setFocus()
 
     def choose_review_copy(self) -> None:
         if self.interview_id is None:
