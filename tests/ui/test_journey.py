@@ -138,8 +138,16 @@ def export_markdown(window, qtbot, interview_id: int, out_dir: Path) -> Path:
     screen.format.setCurrentIndex(screen.format.findData("markdown"))
     screen.folder.clear()
     qtbot.keyClicks(screen.folder, str(out_dir))
-    assert not screen.consent_box.isVisible()
     assert "Bristol (St Mary's)" in screen.text  # the preview shows the edit
+    # Consent was given; the final words still need both participants' approval.
+    assert "not approved the post" in screen.blocked_label.text()
+    dialog = screen.open_approval()
+    assert dialog is not None
+    click(qtbot, dialog.approve_button)
+    click(qtbot, dialog.approve_button)
+    assert "Both have approved" in dialog.status.text()
+    dialog.close()
+    qtbot.waitUntil(lambda: not screen.consent_box.isVisible())
     with qtbot.waitSignal(screen.exported, timeout=10_000) as saved:
         click(qtbot, screen.save_button)
     path = saved.args[0]
