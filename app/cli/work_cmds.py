@@ -118,7 +118,7 @@ def cmd_transcribe(args: argparse.Namespace, ctx: AppContext) -> int:
 def cmd_export(args: argparse.Namespace, ctx: AppContext) -> int:
     services = Services(ctx)
     if args.out == "-":
-        services.check_can_publish(args.id)
+        services.check_can_export(args.id, args.format)
         sys.stdout.write(services.render(args.id, args.format, flavour=args.flavour))
         return 0
     path = services.export(
