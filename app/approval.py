@@ -85,10 +85,8 @@ def check_approved(interview: Interview, states: list[ApprovalState]) -> None:
         f"--participant {shlex.quote(first.name)}"
     )
     if changed:
-        verb = "was" if len(changed) == 1 else "were"
         raise ApprovalOutdated(
-            f"The post changed after {_names([s.name for s in changed])} approved it, so it "
-            f"{verb} not approved in this form.",
+            f"The post changed after {_names([s.name for s in changed])} approved it.",
             hint,
             changes=changed[0].changes,
         )

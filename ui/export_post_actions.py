@@ -119,7 +119,7 @@ class PostActions:
         self._say(f"Saved the review copy {written.name} in {written.parent}.")
         return written
 
-    def open_publish(self) -> QWidget | None:
+    def publish(self) -> QWidget | None:
         """The publishing dialog, where this build has it."""
         if self.interview_id is None:
             return None
@@ -133,6 +133,7 @@ class PostActions:
             )
             return None
         dialog = PublishDialog(self.services, self.interview_id, self)
+        dialog.published.connect(lambda result: self._say(result.sentence()))
         dialog.open()
         return dialog
 

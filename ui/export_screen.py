@@ -196,7 +196,7 @@ class ExportScreen(PostActions, QWidget):
             self.choose_review_copy,
         )
         self.publish_button = self._button(
-            "P&ublish as draft…", "Send the post to the blog as a draft", self.open_publish
+            "P&ublish as draft…", "Send the post to the blog as a draft", self.publish
         )
         buttons = QHBoxLayout()
         for button in (self.save_button, self.copy_button, self.open_button):
@@ -347,6 +347,13 @@ class ExportScreen(PostActions, QWidget):
         ok = self.blocked is None and bool(self.text)
         self.save_button.setEnabled(ok)
         self.copy_button.setEnabled(ok)
+        # Publishing always sends the blog post, whatever format is chosen for saving.
+        try:
+            self.services.check_can_publish(self.interview_id)
+        except BuddyError:
+            self.publish_button.setEnabled(False)
+        else:
+            self.publish_button.setEnabled(True)
 
     def _choice_changed(self) -> None:
         self.settings.export_flavour = self.flavour_name

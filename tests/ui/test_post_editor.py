@@ -193,10 +193,10 @@ def test_publish_says_so_when_this_build_cannot(
     try:
         import ui.publish_dialog  # noqa: F401
     except ImportError:
-        assert screen.open_publish() is None
+        assert screen.publish() is None
         assert "not available in this build" in screen.status.text()
     else:  # the publishing branch is merged: the button opens its dialog
-        dialog = screen.open_publish()
+        dialog = screen.publish()
         assert dialog is not None
         qtbot.addWidget(dialog)
         dialog.close()
