@@ -30,6 +30,7 @@ from app.scripts import parse_script
 from app.services import Services
 from app.transcription.engine import glossary_prompt
 from app.transcription.sentences import split_at_sentences
+from tests.app.post_helpers import put_segments
 from tests.conftest import REPO, TESTDATA
 from tests.truth_data import interview_from_truth, truth_segments
 from tests.ui.editor_fixtures import create_interview
@@ -113,7 +114,7 @@ def test_filler_lines() -> None:
 def test_fillers_leave_the_post_but_stay_in_captions(stored: int, services: Services) -> None:
     segments = services.require_transcript(stored).segments
     extra = replace(segments[1], text="Mm.", start=segments[1].end, end=segments[1].end + 0.4)
-    services.save_segments(stored, [*segments[:2], extra, *segments[2:]])
+    put_segments(services, stored, [*segments[:2], extra, *segments[2:]])
     assert "Mm." not in services.render(stored, "markdown")
     assert "Mm." in services.render(stored, "vtt")
     post = services.post_state(stored).post
@@ -128,7 +129,7 @@ def test_a_merge_keeps_sentence_case(stored: int, services: Services) -> None:
     a = replace(segments[1], text="It went well.")
     b = replace(segments[1], text="so we did it again", start=segments[1].end)
     merged = edits.merge([*segments[:1], a, b, *segments[2:]], 1)
-    services.save_segments(stored, merged)
+    put_segments(services, stored, merged)
     assert "It went well. So we did it again." in services.render(stored, "markdown")
 
 
@@ -204,7 +205,7 @@ def test_the_pull_quote_is_a_blockquote_and_goes_when_redacted(
     assert "> — Priya Shah" in text
     segments = services.require_transcript(stored).segments
     segments[3] = replace(segments[3], redacted=True)
-    services.save_segments(stored, segments)
+    put_segments(services, stored, segments)
     assert "> How quickly" not in services.render(stored, "markdown")
     with pytest.raises(InvalidInput, match="redacted"):
         services.set_pull_quote(stored, 3)
@@ -270,7 +271,7 @@ def test_an_edited_transcript_needs_approval_again(stored: int, services: Servic
     services.check_can_publish(stored)
     segments = services.require_transcript(stored).segments
     segments[1] = replace(segments[1], text=segments[1].text.replace("Bristol", "Bath"))
-    services.save_segments(stored, segments)
+    put_segments(services, stored, segments)
     with pytest.raises(ApprovalOutdated) as refused:
         services.check_can_publish(stored)
     assert "-" in refused.value.changes and "Bath" in refused.value.changes

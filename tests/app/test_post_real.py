@@ -25,6 +25,7 @@ from app.paths import HOME_ENV, Paths
 from app.post import SUMMARY_MAX_CHARS
 from app.services import Services
 from app.textrules import norm_words
+from tests.app.post_helpers import put_segments
 from tests.conftest import TESTDATA
 
 pytestmark = pytest.mark.slow
@@ -133,7 +134,7 @@ def test_no_section_repeats_its_own_question(made) -> None:
 def test_follow_ups_stay_with_the_interviewers_name(made) -> None:
     services, interview_id, truth = made
     segments = services.require_transcript(interview_id).segments
-    services.save_segments(interview_id, _speakers_from_truth(segments, truth))
+    put_segments(services, interview_id, _speakers_from_truth(segments, truth))
     text = services.render(interview_id, "markdown")
     _check_no_question_repeated(text, truth)
     interviewer = truth["interviewer"]["name"]
@@ -157,7 +158,7 @@ def test_follow_ups_stay_with_the_interviewers_name(made) -> None:
         ]
         assert heard, turn
         assert " ".join(norm_words(" ".join(heard))) in heard_all, (turn["text"], theirs)
-    services.save_segments(interview_id, segments)  # as transcribed, for the other tests
+    put_segments(services, interview_id, segments)  # as transcribed, for the other tests
 
 
 def test_a_redaction_leaves_no_sentence_unfinished(made) -> None:
@@ -175,7 +176,7 @@ def test_a_redaction_leaves_no_sentence_unfinished(made) -> None:
             segments = edits.redact(segments, i + 1)
             cut += 1
     assert cut >= 3
-    services.save_segments(interview_id, segments)
+    put_segments(services, interview_id, segments)
     try:
         text = services.render(interview_id, "markdown")
         for paras in _sections(text).values():
@@ -184,7 +185,7 @@ def test_a_redaction_leaves_no_sentence_unfinished(made) -> None:
                 assert FINAL.search(words), para
                 assert words[:1].isupper(), para
     finally:
-        services.save_segments(interview_id, original)
+        put_segments(services, interview_id, original)
 
 
 def test_summary_is_whole_sentences_within_the_limit(made) -> None:
@@ -219,7 +220,7 @@ def test_a_misspelt_name_is_offered_and_fixed_everywhere(made) -> None:
     segments = [replace(s, words=list(s.words)) for s in original]
     segments[0] = replace(segments[0], text=f"{wrong}, {segments[0].text}")
     segments[-1] = replace(segments[-1], text=f"{segments[-1].text} Thanks, {wrong}.")
-    services.save_segments(interview_id, segments)
+    put_segments(services, interview_id, segments)
     try:
         fixes = services.name_fixes(interview_id)
         assert [(f.wrong, f.right, f.count) for f in fixes] == [(wrong, right, 2)]
@@ -227,7 +228,7 @@ def test_a_misspelt_name_is_offered_and_fixed_everywhere(made) -> None:
         assert services.name_fixes(interview_id) == []
         assert wrong not in services.render(interview_id, "markdown")
     finally:
-        services.save_segments(interview_id, original)
+        put_segments(services, interview_id, original)
 
 
 def test_export_is_refused_after_an_edit_until_approved_again(made, tmp_path: Path) -> None:

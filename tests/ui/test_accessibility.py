@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QMenuBar, QWidget
 from app.approval import text_hash
 from app.models import Segment, Transcript, Word
 from app.post import Post
+from tests.app.post_helpers import put_segments
 from tests.ui.conftest import TESTDATA
 from tests.ui.test_screens import make
 from ui.approve_dialog import ApproveDialog
@@ -164,7 +165,7 @@ def test_export_screen_post_editor_with_every_part_showing(qtbot, window, servic
     add_transcript(services, filled.id)
     segments = services.require_transcript(filled.id).segments
     segments[1].text = "Pria makes music."
-    services.save_segments(filled.id, segments)
+    put_segments(services, filled.id, segments)
     services.set_pull_quote(filled.id, 1)
     window.show_export(filled.id)
     export = window.export

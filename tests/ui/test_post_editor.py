@@ -15,6 +15,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtTest import QTest
 
 from app.services import Services
+from tests.app.post_helpers import put_segments
 from tests.ui.editor_fixtures import (  # noqa: F401 - pytest fixtures
     approve_all,
     approved_interview_fixture,
@@ -208,7 +209,7 @@ def test_a_misspelt_name_is_offered_once_and_fixed_everywhere(
     segments = services.require_transcript(stored_interview).segments
     segments[0] = replace(segments[0], text="Pria, " + segments[0].text)
     segments[2] = replace(segments[2], text=segments[2].text + " Thanks, Pria.")
-    services.save_segments(stored_interview, segments)
+    put_segments(services, stored_interview, segments)
     screen: ExportScreen = make_screen(qtbot, services, stored_interview, out)
     assert screen.names_box.isVisible()
     assert (
