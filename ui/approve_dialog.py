@@ -7,11 +7,14 @@ the post changed in the meantime, the core refuses and the dialog shows the new 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
@@ -57,6 +60,14 @@ class ApproveDialog(QDialog):
             "&Approve this text", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.approve_button.setAccessibleName("Approve this text")
+        self.review_button = self.buttons.addButton(
+            "Save a re&view copy…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.review_button.setAccessibleName("Save a review copy")
+        self.review_button.setToolTip(
+            "For a participant who is not here: a web page or Word document to read first"
+        )
+        self.review_button.clicked.connect(self.choose_review_copy)
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName("Close")
         self.approve_button.clicked.connect(self.approve)
@@ -118,6 +129,27 @@ class ApproveDialog(QDialog):
         if waiting:
             self.who.setCurrentIndex(max(self.who.findText(waiting[0]), 0))
         self.approved.emit(name)
+
+    def choose_review_copy(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Save a review copy", str(Path.home() / "review.html"),
+            "Web page (*.html);;Word document (*.docx)",
+        )  # fmt: skip
+        if path:
+            docx = chosen.startswith("Word") or path.lower().endswith(".docx")
+            self.save_review_copy(Path(path), "review-docx" if docx else "review-html")
+
+    def save_review_copy(self, path: Path, fmt: str) -> Path | None:
+        suffix = ".docx" if fmt == "review-docx" else ".html"
+        if path.suffix.lower() != suffix:
+            path = path.with_suffix(suffix)
+        try:
+            written = self.services.review_copy(self.interview_id, fmt, out=path, force=True)
+        except BuddyError as error:
+            self._say(f"Not saved: {error.message} {error.hint}")
+            return None
+        self._say(f"Saved the review copy {written.name} in {written.parent}.")
+        return written
 
     def _say(self, message: str) -> None:
         self.status.setText(message)

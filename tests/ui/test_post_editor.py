@@ -144,6 +144,9 @@ def test_approval_shows_the_text_records_each_person_and_what_changed(
     qtbot.addWidget(dialog)
     assert dialog.text.toPlainText() == services.approval_text(stored_interview)
     assert "## What have you been working on this month?" in dialog.text.toPlainText()
+    # Someone not at the laptop reads a review copy first.
+    copy = dialog.save_review_copy(out / "for-sam", "review-docx")
+    assert copy == out / "for-sam.docx" and "review copy" in dialog.status.text()
     first = dialog.who.currentText()
     dialog.approve_button.click()
     assert f"{first} approved this text" in dialog.status.text()
