@@ -9,6 +9,7 @@ keeps following the transcript until someone writes their own words.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -305,13 +306,22 @@ class PostEditor(QGroupBox):
             headings[index] = Heading(source, text)  # type: ignore[arg-type]
             if source == "script":
                 headings.pop(index)
+        shown = self.content
+
+        def chosen(typed: Any, shown_value: Any, stored: Any, default: Any) -> Any:
+            # Untouched: keep what is stored (a default stays a default, and follows the
+            # transcript and the title); typed back to the default: the default again.
+            if typed == shown_value:
+                return stored
+            return None if typed == default else typed
+
         return replace(
             post,
-            # What still reads as the default stays "default", so it follows the transcript.
-            title=None if title == default_title else title,
-            intro=None if intro in ("", default_intro(interview, title=title or None)) else intro,
-            summary=None if summary == (defaults.summary or "") else summary,
-            tags=None if tags == defaults.tags else tags,
+            title=chosen(title, shown.title, post.title, default_title),
+            intro=chosen(intro, shown.intro, post.intro, default_intro(interview, title=title))
+            or None,
+            summary=chosen(summary, shown.summary or "", post.summary, defaults.summary or ""),
+            tags=chosen(tags, shown.tags, post.tags, defaults.tags),
             headings=headings,
             omit_fillers=self.fillers.isChecked(),
         )

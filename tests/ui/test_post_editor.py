@@ -56,6 +56,9 @@ def test_typing_is_saved_at_once_and_undone(
     # Saved after a short pause, without pressing anything: another connection sees it.
     qtbot.waitUntil(lambda: reread.post_state(approved_interview).post.title is not None)
     assert reread.post_state(approved_interview).post.title == "Switches and songs"
+    # The intro was not touched: it stays the default, which now quotes the new title.
+    assert reread.post_state(approved_interview).post.intro is None
+    qtbot.waitUntil(lambda: "about “Switches and songs”" in editor.intro_edit.toPlainText())
     qtbot.waitUntil(lambda: "Switches and songs" in screen.rendered.toPlainText())
     assert screen.file_name.text() == "switches-and-songs.md"
     # The approved text changed: saving is blocked until both approve again.
