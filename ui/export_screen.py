@@ -202,10 +202,13 @@ class ExportScreen(PostActions, QWidget):
         for button in (self.save_button, self.copy_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.approval_label = QLabel(self)
+        self.approval_label.setWordWrap(True)
+        self.approval_label.setAccessibleName("Who has approved the post")
         post_buttons = QHBoxLayout()
         for button in (self.approve_button, self.review_button, self.publish_button):
             post_buttons.addWidget(button)
-        post_buttons.addStretch(1)
+        post_buttons.addWidget(self.approval_label, 1)
 
         self.raw_toggle = QCheckBox("Show &raw Markdown", self)
         self.raw_toggle.setAccessibleDescription(
@@ -347,6 +350,7 @@ class ExportScreen(PostActions, QWidget):
         ok = self.blocked is None and bool(self.text)
         self.save_button.setEnabled(ok)
         self.copy_button.setEnabled(ok)
+        self._show_approvals()
         # Publishing always sends the blog post, whatever format is chosen for saving.
         try:
             self.services.check_can_publish(self.interview_id)
@@ -354,6 +358,17 @@ class ExportScreen(PostActions, QWidget):
             self.publish_button.setEnabled(False)
         else:
             self.publish_button.setEnabled(True)
+
+    def _show_approvals(self) -> None:
+        assert self.interview_id is not None
+        try:
+            states = self.services.approvals(self.interview_id)
+        except BuddyError:
+            self.approval_label.clear()
+            return
+        words = {"approved": "approved", "changed": "approved an earlier version",
+                 "missing": "not approved yet"}  # fmt: skip
+        self.approval_label.setText("; ".join(f"{s.name}: {words[s.state]}" for s in states))
 
     def _choice_changed(self) -> None:
         self.settings.export_flavour = self.flavour_name

@@ -159,6 +159,7 @@ def test_approval_shows_the_text_records_each_person_and_what_changed(
     dialog.close()
     screen.refresh()
     assert not screen.consent_box.isVisible() and screen.save_button.isEnabled()
+    assert screen.approval_label.text() == "Sam Okafor: approved; Priya Shah: approved"
     # An edit after approval: blocked again, and the dialog shows what changed.
     post = services.post_state(stored_interview).post
     services.save_post(stored_interview, replace(post, intro="A new opening."))
