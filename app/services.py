@@ -18,6 +18,7 @@ from app.audio.importer import MarkerFile, import_audio, read_markers
 from app.context import AppContext
 from app.errors import InvalidInput, NotFound, NoTranscript
 from app.models import SCOPES, Interview, Recording, Script, Segment, Transcript
+from app.notices import Change, Notices
 from app.scripts import ScriptLibrary
 from app.transcription import load_engine
 from app.transcription.engine import Engine
@@ -37,6 +38,11 @@ class Services:
         self.scripts = ScriptLibrary(ctx.paths.scripts)
         self._engines: dict[tuple[str, str], Engine] = {}
         self._engine_lock = threading.Lock()
+        #: Told after every change has committed; screens subscribe and reload.
+        self.notices = Notices()
+
+    def _notify(self, kind: str, interview_id: int | None = None) -> None:
+        self.notices.publish(Change(kind, interview_id))
 
     # -- interviews -------------------------------------------------------------------------
 
@@ -44,13 +50,15 @@ class Services:
         self, title: str, *, interviewer: str, interviewee: str, script_id: str | None = None
     ) -> Interview:
         script: Script | None = self.scripts.get(script_id) if script_id else None
-        return self.store.create_interview(
+        interview = self.store.create_interview(
             title,
             interviewer=interviewer,
             interviewee=interviewee,
             script_id=script_id,
             questions=[q.text for q in script.questions] if script else (),
         )
+        self._notify("interview", interview.id)
+        return interview
 
     def interviews(self, *, search: str | None = None) -> list[Interview]:
         return self.store.interviews(search=search)
@@ -72,9 +80,12 @@ class Services:
                 (self.paths.data / relative).unlink(missing_ok=True)
             except OSError:
                 log.warning("Could not remove audio file %s", relative, exc_info=True)
+        self._notify("deleted", interview_id)
 
     def update_notes(self, interview_id: int, notes: str) -> Interview:
-        return self.store.update_interview(interview_id, notes=notes)
+        interview = self.store.update_interview(interview_id, notes=notes)
+        self._notify("interview", interview_id)
+        return interview
 
     def known_names(self) -> list[str]:
         return self.store.known_names()
@@ -102,7 +113,9 @@ class Services:
         bad = [s for s in scopes if s not in SCOPES]
         if bad:
             raise InvalidInput(f"Unknown consent scope '{bad[0]}'.", f"Use {', '.join(SCOPES)}.")
-        return self.store.record_consent(interview_id, found.id, scopes)
+        interview = self.store.record_consent(interview_id, found.id, scopes)
+        self._notify("interview", interview_id)
+        return interview
 
     # -- audio ------------------------------------------------------------------------------
 
@@ -115,7 +128,9 @@ class Services:
     ) -> Recording:
         if isinstance(markers, Path):
             markers = read_markers(markers)
-        return import_audio(self.store, self.paths, interview_id, source, markers=markers)
+        recording = import_audio(self.store, self.paths, interview_id, source, markers=markers)
+        self._notify("recordings", interview_id)
+        return recording
 
     def recorder(
         self,
@@ -171,7 +186,7 @@ class Services:
         should_cancel: Callable[[], bool] | None = None,
     ) -> Transcript:
         settings = self.ctx.settings
-        return transcribe_interview(
+        transcript = transcribe_interview(
             self.store,
             self.paths,
             interview_id,
@@ -182,6 +197,9 @@ class Services:
             on_progress=on_progress,
             should_cancel=should_cancel,
         )
+        self._notify("transcript", interview_id)
+        self._notify("interview", interview_id)
+        return transcript
 
     def transcript(self, interview_id: int) -> Transcript | None:
         return self.store.transcript(interview_id)
@@ -205,12 +223,14 @@ class Services:
         with self.store.transaction():
             self.store.update_segment(transcript_id, segment)
             self.store.set_status(interview_id, "edited")
+        self._notify("transcript", interview_id)
 
     def save_segments(self, interview_id: int, segments: Sequence[Segment]) -> None:
         transcript_id = self._transcript_id(interview_id)
         with self.store.transaction():
             self.store.replace_segments(transcript_id, segments)
             self.store.set_status(interview_id, "edited")
+        self._notify("transcript", interview_id)
 
     # -- export -----------------------------------------------------------------------------
 
@@ -263,4 +283,5 @@ class Services:
             target = out
         written = export.write_atomic(target, text, force=force)
         self.store.update_interview(interview_id, status="exported")
+        self._notify("interview", interview_id)
         return written
