@@ -13,11 +13,12 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import export
+from app import export, takes
 from app.audio.importer import MarkerFile, import_audio, read_markers
 from app.context import AppContext
+from app.editing import TranscriptEdits
 from app.errors import InvalidInput, NotFound, NoTranscript
-from app.models import SCOPES, Interview, Recording, Script, Segment, Transcript
+from app.models import SCOPES, Interview, Recording, Script, Transcript
 from app.notices import Change, Notices
 from app.scripts import ScriptLibrary
 from app.transcription import load_engine
@@ -40,6 +41,8 @@ class Services:
         self._engine_lock = threading.Lock()
         #: Told after every change has committed; screens subscribe and reload.
         self.notices = Notices()
+        #: Every transcript edit, one call per user action (see app/editing.py).
+        self.edits = TranscriptEdits(self.store, self._notify)
 
     def _notify(self, kind: str, interview_id: int | None = None) -> None:
         self.notices.publish(Change(kind, interview_id))
@@ -159,6 +162,42 @@ class Services:
     def recordings(self, interview_id: int) -> list[Recording]:
         return self.store.recordings(interview_id)
 
+    def takes(self, interview_id: int) -> list[Recording]:
+        """The interview's usable takes in conversation order, included or left out."""
+        return takes.usable_takes(self.store.recordings(interview_id))
+
+    def set_take_included(self, recording_id: int, included: bool) -> Recording:
+        """Leave a take out of transcription and exports, or bring it back."""
+        with self.store.transaction():
+            recording = self.store.set_included(recording_id, included)
+            transcript_id = self.store.transcript_id(recording.interview_id)
+            if transcript_id is not None:
+                self.store.bump_revision(transcript_id)  # what the exports hold has changed
+        self._notify("recordings", recording.interview_id)
+        self._notify("transcript", recording.interview_id)
+        return recording
+
+    def delete_take(self, recording_id: int) -> None:
+        """Delete one take: its row, markers and transcript lines, then its audio file."""
+        recording = self.store.recording(recording_id)
+        if recording.status == "recording":
+            raise InvalidInput(
+                "This take is still being recorded, so it cannot be deleted.",
+                "Stop recording first.",
+            )
+        if self.edits.is_remaking(recording.interview_id):
+            raise InvalidInput(
+                "This interview is being transcribed, so its takes cannot be deleted now.",
+                "Wait until transcribing has finished.",
+            )
+        relative = self.store.delete_recording(recording_id)
+        try:
+            (self.paths.data / relative).unlink(missing_ok=True)
+        except OSError:
+            log.warning("Could not remove audio file %s", relative, exc_info=True)
+        self._notify("recordings", recording.interview_id)
+        self._notify("transcript", recording.interview_id)
+
     def audio_file(self, recording: Recording) -> Path:
         return self.paths.data / recording.path
 
@@ -186,18 +225,25 @@ class Services:
         should_cancel: Callable[[], bool] | None = None,
     ) -> Transcript:
         settings = self.ctx.settings
-        transcript = transcribe_interview(
-            self.store,
-            self.paths,
-            interview_id,
-            self.engine(engine, model),
-            language=language if language is not None else (settings.language or None),
-            glossary=list(glossary) if glossary is not None else list(settings.glossary),
-            discard_edits=discard_edits,
-            on_progress=on_progress,
-            should_cancel=should_cancel,
-        )
-        self._notify("transcript", interview_id)
+        loaded = self.engine(engine, model)
+        # While the job runs, edits are refused with a message rather than replaced at its end.
+        try:
+            with self.edits.remaking(interview_id):
+                self._notify("transcript", interview_id)  # screens show it is being re-made
+                transcript = transcribe_interview(
+                    self.store,
+                    self.paths,
+                    interview_id,
+                    loaded,
+                    language=language if language is not None else (settings.language or None),
+                    glossary=list(glossary) if glossary is not None else list(settings.glossary),
+                    discard_edits=discard_edits,
+                    on_progress=on_progress,
+                    should_cancel=should_cancel,
+                )
+        finally:
+            # Also after a failure or Cancel: screens stop showing "being made again".
+            self._notify("transcript", interview_id)
         self._notify("interview", interview_id)
         return transcript
 
@@ -210,27 +256,10 @@ class Services:
             raise NoTranscript(f"Interview {interview_id} has not been transcribed yet.")
         return transcript
 
-    # -- editing: every change is stored at once --------------------------------------------
+    # -- editing: app/editing.py owns every edit, its transaction, revision and undo -------
 
-    def _transcript_id(self, interview_id: int) -> int:
-        transcript_id = self.store.transcript_id(interview_id)
-        if transcript_id is None:
-            raise NoTranscript(f"Interview {interview_id} has not been transcribed yet.")
-        return transcript_id
-
-    def save_segment(self, interview_id: int, segment: Segment) -> None:
-        transcript_id = self._transcript_id(interview_id)
-        with self.store.transaction():
-            self.store.update_segment(transcript_id, segment)
-            self.store.set_status(interview_id, "edited")
-        self._notify("transcript", interview_id)
-
-    def save_segments(self, interview_id: int, segments: Sequence[Segment]) -> None:
-        transcript_id = self._transcript_id(interview_id)
-        with self.store.transaction():
-            self.store.replace_segments(transcript_id, segments)
-            self.store.set_status(interview_id, "edited")
-        self._notify("transcript", interview_id)
+    def transcript_revision(self, interview_id: int) -> int | None:
+        return self.store.revision(interview_id)
 
     # -- export -----------------------------------------------------------------------------
 
@@ -251,8 +280,12 @@ class Services:
             )
         interview = self.store.interview(interview_id)
         transcript = self.require_transcript(interview_id)
+        # Every included take, in order; captions run on one timeline across them.
+        segments = takes.on_one_timeline(
+            transcript.segments, takes.included_takes(self.store.recordings(interview_id))
+        )
         return export.render(
-            fmt, interview, transcript.segments, flavour=flavour, date=on_date or Date.today()
+            fmt, interview, segments, flavour=flavour, date=on_date or Date.today()
         )
 
     def check_can_publish(self, interview_id: int) -> None:
