@@ -145,3 +145,12 @@ def m010_i10takes_takes_and_revisions(db: Database) -> None:
         "UPDATE segments SET recording_id = "
         "(SELECT recording_id FROM transcripts t WHERE t.id = segments.transcript_id)"
     )
+
+
+@migrations()
+def m011_i10takes_transcript_takes(db: Database) -> None:
+    """Which takes a transcript was made from, so a take added later is noticed, not lost."""
+    db["transcripts"].add_column("take_ids", str, not_null_default="[]")
+    db.execute(
+        "UPDATE transcripts SET take_ids = json_array(recording_id) WHERE recording_id IS NOT NULL"
+    )

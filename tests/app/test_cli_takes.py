@@ -64,3 +64,26 @@ def test_transcribe_all_takes_then_edit_from_the_command_line(
     code, out, _ = run(capsys, "export", str(two_takes), "--format", "txt", "--out", "-")
     assert out.startswith("Edited here.") or "Edited here." in out
     assert "nation" in out and "country" not in out.lower()
+
+
+@pytest.mark.slow
+def test_a_take_added_after_transcribing_is_noticed_not_lost(
+    two_takes: int, capsys: pytest.CaptureFixture[str], testdata: Path
+) -> None:
+    from app.context import AppContext
+    from app.services import Services
+
+    assert run(capsys, "transcribe", str(two_takes), "--language", "en")[0] == 0
+    third = str(testdata / "librivox-0880.wav")
+    code, out, _ = run(capsys, "import", third, "--interview", str(two_takes))
+    assert code == 0 and "Transcribe again to include it" in out
+    ctx = AppContext.open(recover=False)
+    try:
+        late = Services(ctx).untranscribed_takes(two_takes)
+    finally:
+        ctx.close()
+    assert len(late) == 1 and late[0].original_name == "librivox-0880.wav"
+    for role in ("interviewer", "interviewee"):
+        run(capsys, "consent", str(two_takes), "--participant", role, "--scope", "publish-text")
+    code, _, err = run(capsys, "export", str(two_takes), "--format", "txt", "--out", "-")
+    assert code == 0 and "1 take added since the transcript was made" in err
