@@ -138,3 +138,13 @@ def test_services_tell_screens_about_every_edit(services: Services, interview_id
     rev = services.transcript(interview_id).revision
     services.edits.redact(interview_id, rev, 0)
     assert [(c.kind, c.interview_id) for c in heard] == [("transcript", interview_id)]
+
+
+def test_current_gives_the_stored_transcript_and_history(
+    services: Services, interview_id: int
+) -> None:
+    rev = services.transcript(interview_id).revision
+    r = services.edits.redact(interview_id, rev, 4)
+    now = services.edits.current(interview_id)
+    assert now.revision == r.revision and now.segments[4].redacted
+    assert now.undo_label == "Redact" and now.redo_label is None
