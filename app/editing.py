@@ -223,7 +223,7 @@ class TranscriptEdits:
         count: int = 0,
     ) -> Edited:
         with self._lock:
-            with self._store.transaction():
+            with self._store.write_transaction():
                 session = self._session(interview_id, revision)
                 before = session.segments
                 after = change(before)
@@ -263,7 +263,7 @@ class TranscriptEdits:
 
     def _replay(self, interview_id: int, revision: int, *, undoing: bool) -> Edited:
         with self._lock:
-            with self._store.transaction():
+            with self._store.write_transaction():
                 session = self._session(interview_id, revision)
                 source = session.undo if undoing else session.redo
                 if not source:

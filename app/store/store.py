@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -40,6 +40,26 @@ class Store:
     def transaction(self) -> AbstractContextManager:
         """Group several store calls into one all-or-nothing change (nests safely)."""
         return self.db.atomic()
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[None]:
+        """A transaction that takes the write lock before its first read (nests safely).
+
+        For check-then-write changes (is the transcript still at this revision?): another
+        connection cannot commit between the check and the write, so the check holds.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
 
     # -- interviews -------------------------------------------------------------------------
 
