@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.clock import format_clock
 from app.models import Interview, Recording
 from app.services import Services
 from ui import dialogs, tasks
@@ -299,9 +300,9 @@ class LibraryScreen(QWidget):
         self.status_message.emit(f"Importing {audio.name}…")
 
         def done(recording: Recording) -> None:
-            minutes, seconds = divmod(int(recording.duration_s), 60)
             self.status_message.emit(
-                f"Imported {audio.name} ({minutes}:{seconds:02d}). It is ready to transcribe."
+                f"Imported {audio.name} ({format_clock(recording.duration_s)}). "
+                "It is ready to transcribe."
             )
             self.refresh(select=interview_id)
 

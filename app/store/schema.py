@@ -12,6 +12,14 @@ MIGRATION_SET = "buddy-interviews"
 migrations = Migrations(MIGRATION_SET)
 
 
+def known_migrations() -> list[str]:
+    """Every migration this version knows, in order.
+
+    Asked through the public API: on an empty database every migration is pending.
+    """
+    return [m.name for m in migrations.pending(Database(memory=True))]
+
+
 @migrations()
 def m001_initial(db: Database) -> None:
     db["interviews"].create(

@@ -102,9 +102,13 @@ def open_ctx(home: Path) -> AppContext:
 def new_interview(home: Path, questions: list[str]) -> int:
     ctx = open_ctx(home)
     try:
-        return ctx.store.create_interview(
+        interview = ctx.store.create_interview(
             "Real recording", interviewer="Ada", interviewee="Grace", questions=questions
-        ).id
+        )
+        for person in interview.participants:  # the record command asks for consent
+            assert person.id is not None
+            ctx.store.record_consent(interview.id, person.id, ["record"])
+        return interview.id
     finally:
         ctx.close()
 
