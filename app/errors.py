@@ -133,3 +133,30 @@ class StorageTrouble(BuddyError):
         "Nothing was changed. Check that the disk holding the data folder is connected and "
         "healthy, then try again."
     )
+
+
+class TranscriptChanged(BuddyError):
+    """An edit was made on a transcript that has changed since (re-made or edited elsewhere)."""
+
+    default_hint = (
+        "The transcript was changed or made again while you worked; your screen has been "
+        "reloaded with the latest one. Make your change again there."
+    )
+
+
+class TranscriptBusy(BuddyError):
+    """An edit arrived while the transcript is being made again."""
+
+    default_hint = (
+        "Wait until transcribing has finished: the new transcript then appears, and you can "
+        "correct it."
+    )
+
+
+class CorrectionsMadeMeanwhile(BuddyError):
+    """A transcription finished after the transcript was corrected during its run."""
+
+    default_hint = (
+        "Your corrections were kept and the new transcription was not saved. Transcribe again "
+        "if you want to replace them."
+    )

@@ -124,6 +124,8 @@ class Recording:
     device: str = ""
     message: str = ""
     markers: list[Marker] = field(default_factory=list)
+    #: False when the user left this take out: kept on disk, not transcribed or exported.
+    included: bool = True
 
     @property
     def question_markers(self) -> list[Marker]:
@@ -150,15 +152,20 @@ class Segment:
     redacted: bool = False
     id: int | None = None
     position: int = 0
+    #: The take this was heard in; ``start``/``end`` (and word times) are on its own timeline.
+    recording_id: int | None = None
 
 
 @dataclass
 class Transcript:
     interview_id: int
-    recording_id: int
+    #: The first take transcribed (segments name their own take in ``Segment.recording_id``).
+    recording_id: int | None
     engine: str
     model: str
     language: str | None
     created_at: datetime
     segments: list[Segment] = field(default_factory=list)
     id: int | None = None
+    #: Bumped by every change; an edit names the revision it was made on (see app/editing.py).
+    revision: int = 1

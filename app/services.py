@@ -14,7 +14,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import export
+from app import export, takes
 from app.audio.decode import probe
 from app.audio.importer import (
     MarkerFile,
@@ -28,9 +28,11 @@ from app.audio.recovery import RecoveryReport, recover_interrupted
 from app.audio.takes import is_live
 from app.consent import changed_scopes, check_scopes, find_participant
 from app.context import AppContext
+from app.editing import TranscriptEdits
 from app.errors import InvalidInput, NotFound, NoTranscript
-from app.models import Interview, Recording, Script, Segment, Transcript
+from app.models import Interview, Recording, Script, Transcript
 from app.names import clean_name, clean_title
+from app.notices import Change, Notices
 from app.scripts import ScriptLibrary
 from app.transcription import load_engine
 from app.transcription.engine import Engine
@@ -50,6 +52,13 @@ class Services:
         self.scripts = ScriptLibrary(ctx.paths.scripts)
         self._engines: dict[tuple[str, str], Engine] = {}
         self._engine_lock = threading.Lock()
+        #: Told after every change has committed; screens subscribe and reload.
+        self.notices = Notices()
+        #: Every transcript edit, one call per user action (see app/editing.py).
+        self.edits = TranscriptEdits(self.store, self._notify)
+
+    def _notify(self, kind: str, interview_id: int | None = None) -> None:
+        self.notices.publish(Change(kind, interview_id))
 
     # -- interviews -------------------------------------------------------------------------
 
@@ -61,13 +70,15 @@ class Services:
         interviewee = clean_name(interviewee, what="interviewee's name")
         script: Script | None = self.scripts.get(script_id) if script_id else None
         self.store.require_writable()
-        return self.store.create_interview(
+        interview = self.store.create_interview(
             title,
             interviewer=interviewer,
             interviewee=interviewee,
             script_id=script_id,
             questions=[q.text for q in script.questions] if script else (),
         )
+        self._notify("interview", interview.id)
+        return interview
 
     def interviews(self, *, search: str | None = None) -> list[Interview]:
         return self.store.interviews(search=search)
@@ -107,6 +118,7 @@ class Services:
                 path.unlink(missing_ok=True)
             except OSError:
                 log.warning("Could not remove audio file %s", path, exc_info=True)
+        self._notify("deleted", interview_id)
 
     def recover(self) -> list[RecoveryReport]:
         """Repair takes a crash interrupted (nothing to do on a read-only disk)."""
@@ -121,7 +133,9 @@ class Services:
         return clean_interrupted_imports(self.store, self.paths)
 
     def update_notes(self, interview_id: int, notes: str) -> Interview:
-        return self.store.update_interview(interview_id, notes=notes)
+        interview = self.store.update_interview(interview_id, notes=notes)
+        self._notify("interview", interview_id)
+        return interview
 
     def known_names(self) -> list[str]:
         return self.store.known_names()
@@ -136,7 +150,9 @@ class Services:
         found = find_participant(interview, participant)
         scopes = check_scopes(scopes)
         self.store.require_writable()
-        return self.store.record_consent(interview_id, found.id, scopes)
+        interview = self.store.record_consent(interview_id, found.id, scopes)
+        self._notify("interview", interview_id)
+        return interview
 
     def change_consent(
         self,
@@ -160,7 +176,9 @@ class Services:
             interview = self.store.interview(interview_id)
             current = interview.consent_for(found.id)
             scopes = changed_scopes(current.scopes if current else (), add=add, withdraw=withdraw)
-            return self.store.record_consent(interview_id, found.id, scopes)
+            interview = self.store.record_consent(interview_id, found.id, scopes)
+        self._notify("interview", interview_id)
+        return interview
 
     def check_can_record(self, interview_id: int) -> None:
         """Refuse (``ConsentMissing``) unless both people agreed to be recorded."""
@@ -177,7 +195,9 @@ class Services:
     ) -> Recording:
         if isinstance(markers, Path):
             markers = read_markers(markers)
-        return import_audio(self.store, self.paths, interview_id, source, markers=markers)
+        recording = import_audio(self.store, self.paths, interview_id, source, markers=markers)
+        self._notify("recordings", interview_id)
+        return recording
 
     def check_audio(self, source: Path) -> None:
         """Refuse (``AudioUnreadable``) a file that is not audio, before anything else."""
@@ -210,9 +230,13 @@ class Services:
                 for p in interview.participants:
                     if consent:
                         self.store.record_consent(interview.id, p.id, consent)
-                return commit_import(self.store, self.paths, interview.id, staged, markers=markers)
+                recording = commit_import(
+                    self.store, self.paths, interview.id, staged, markers=markers
+                )
         finally:
             staged.discard()
+        self._notify("recordings", recording.interview_id)
+        return recording
 
     def recorder(
         self,
@@ -240,6 +264,42 @@ class Services:
 
     def recordings(self, interview_id: int) -> list[Recording]:
         return self.store.recordings(interview_id)
+
+    def takes(self, interview_id: int) -> list[Recording]:
+        """The interview's usable takes in conversation order, included or left out."""
+        return takes.usable_takes(self.store.recordings(interview_id))
+
+    def set_take_included(self, recording_id: int, included: bool) -> Recording:
+        """Leave a take out of transcription and exports, or bring it back."""
+        with self.store.transaction():
+            recording = self.store.set_included(recording_id, included)
+            transcript_id = self.store.transcript_id(recording.interview_id)
+            if transcript_id is not None:
+                self.store.bump_revision(transcript_id)  # what the exports hold has changed
+        self._notify("recordings", recording.interview_id)
+        self._notify("transcript", recording.interview_id)
+        return recording
+
+    def delete_take(self, recording_id: int) -> None:
+        """Delete one take: its row, markers and transcript lines, then its audio file."""
+        recording = self.store.recording(recording_id)
+        if recording.status == "recording":
+            raise InvalidInput(
+                "This take is still being recorded, so it cannot be deleted.",
+                "Stop recording first.",
+            )
+        if self.edits.is_remaking(recording.interview_id):
+            raise InvalidInput(
+                "This interview is being transcribed, so its takes cannot be deleted now.",
+                "Wait until transcribing has finished.",
+            )
+        relative = self.store.delete_recording(recording_id)
+        try:
+            (self.paths.data / relative).unlink(missing_ok=True)
+        except OSError:
+            log.warning("Could not remove audio file %s", relative, exc_info=True)
+        self._notify("recordings", recording.interview_id)
+        self._notify("transcript", recording.interview_id)
 
     def audio_file(self, recording: Recording) -> Path:
         return self.paths.data / recording.path
@@ -270,18 +330,22 @@ class Services:
         settings = self.ctx.settings
         self.store.interview(interview_id)
         self.store.require_writable()  # before minutes of work, not after
+        loaded = self.engine(engine, model)
+        # While the job runs, edits are refused with a message rather than replaced at its end.
         try:
-            return transcribe_interview(
-                self.store,
-                self.paths,
-                interview_id,
-                self.engine(engine, model),
-                language=language if language is not None else (settings.language or None),
-                glossary=list(glossary) if glossary is not None else list(settings.glossary),
-                discard_edits=discard_edits,
-                on_progress=on_progress,
-                should_cancel=should_cancel,
-            )
+            with self.edits.remaking(interview_id):
+                self._notify("transcript", interview_id)  # screens show it is being re-made
+                transcript = transcribe_interview(
+                    self.store,
+                    self.paths,
+                    interview_id,
+                    loaded,
+                    language=language if language is not None else (settings.language or None),
+                    glossary=list(glossary) if glossary is not None else list(settings.glossary),
+                    discard_edits=discard_edits,
+                    on_progress=on_progress,
+                    should_cancel=should_cancel,
+                )
         except sqlite3.IntegrityError as exc:
             if self.store.interview_exists(interview_id):
                 raise
@@ -290,6 +354,11 @@ class Services:
                 "transcript was not saved.",
                 "Nothing else was changed.",
             ) from exc
+        finally:
+            # Also after a failure or Cancel: screens stop showing "being made again".
+            self._notify("transcript", interview_id)
+        self._notify("interview", interview_id)
+        return transcript
 
     def transcript(self, interview_id: int) -> Transcript | None:
         return self.store.transcript(interview_id)
@@ -300,25 +369,10 @@ class Services:
             raise NoTranscript(f"Interview {interview_id} has not been transcribed yet.")
         return transcript
 
-    # -- editing: every change is stored at once --------------------------------------------
+    # -- editing: app/editing.py owns every edit, its transaction, revision and undo -------
 
-    def _transcript_id(self, interview_id: int) -> int:
-        transcript_id = self.store.transcript_id(interview_id)
-        if transcript_id is None:
-            raise NoTranscript(f"Interview {interview_id} has not been transcribed yet.")
-        return transcript_id
-
-    def save_segment(self, interview_id: int, segment: Segment) -> None:
-        transcript_id = self._transcript_id(interview_id)
-        with self.store.transaction():
-            self.store.update_segment(transcript_id, segment)
-            self.store.set_status(interview_id, "edited")
-
-    def save_segments(self, interview_id: int, segments: Sequence[Segment]) -> None:
-        transcript_id = self._transcript_id(interview_id)
-        with self.store.transaction():
-            self.store.replace_segments(transcript_id, segments)
-            self.store.set_status(interview_id, "edited")
+    def transcript_revision(self, interview_id: int) -> int | None:
+        return self.store.revision(interview_id)
 
     # -- export -----------------------------------------------------------------------------
 
@@ -339,8 +393,12 @@ class Services:
             )
         interview = self.store.interview(interview_id)
         transcript = self.require_transcript(interview_id)
+        # Every included take, in order; captions run on one timeline across them.
+        segments = takes.on_one_timeline(
+            transcript.segments, takes.included_takes(self.store.recordings(interview_id))
+        )
         return export.render(
-            fmt, interview, transcript.segments, flavour=flavour, date=on_date or Date.today()
+            fmt, interview, segments, flavour=flavour, date=on_date or Date.today()
         )
 
     def check_can_publish(self, interview_id: int) -> None:
@@ -372,4 +430,5 @@ class Services:
             target = out
         written = export.write_atomic(target, text, force=force)
         self.store.update_interview(interview_id, status="exported")
+        self._notify("interview", interview_id)
         return written

@@ -98,10 +98,13 @@ def one_run(app: QApplication, services: Services, interview_id: int) -> dict[st
     t0 = time.perf_counter()
     services.transcript(interview_id)
     figures["read transcript from the database"] = time.perf_counter() - t0
-    segment = services.transcript(interview_id).segments[0]  # type: ignore[union-attr]
+    transcript = services.transcript(interview_id)
+    assert transcript is not None
     t0 = time.perf_counter()
-    services.save_segment(interview_id, segment)
-    figures["services.save_segment of one segment (core alone)"] = time.perf_counter() - t0
+    services.edits.edit_text(
+        interview_id, transcript.revision, 0, transcript.segments[0].text + " x"
+    )
+    figures["services.edits.edit_text of one line (core alone)"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     editor = TranscriptEditor(services)

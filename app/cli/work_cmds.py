@@ -86,14 +86,19 @@ def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
             consent=args.consent,
             markers=markers,
         )
-    interview = services.interview(recording.interview_id)
+    interview_id = recording.interview_id
+    interview = services.interview(interview_id)
     if args.json:
         print(json.dumps(interview_json(interview, services), indent=2))
     else:
+        count = len(services.takes(interview_id))
+        added = f"as take {count} of" if count > 1 else "into"
         print(
-            f"Imported {source.name} ({recording.duration_s:.1f} s) into interview "
-            f"{interview.id}: {interview.title}"
+            f"Imported {source.name} ({recording.duration_s:.1f} s) {added} interview "
+            f"{interview_id}: {interview.title}"
         )
+        if count > 1 and services.transcript(interview_id) is not None:
+            print(f"Transcribe again to include it: buddy-interviews transcribe {interview_id}")
     return 0
 
 

@@ -134,3 +134,22 @@ def m001_initial(db: Database) -> None:
     db["markers"].create_index(["recording_id"])
     db["transcripts"].create_index(["interview_id"])
     db["segments"].create_index(["transcript_id", "position"])
+
+
+@migrations()
+def m010_i10takes_takes_and_revisions(db: Database) -> None:
+    """Every take counts, every edit names the transcript's revision.
+
+    ``recordings.included``: a take the user left out is kept on disk but not transcribed or
+    exported. ``segments.recording_id``: the take a segment was heard in; its times are on that
+    take's own timeline. ``transcripts.revision``: bumped by every change to the transcript, so
+    an edit made on an older one is refused instead of landing in a transcript it never saw.
+    """
+    db["recordings"].add_column("included", int, not_null_default=1)
+    db["segments"].add_column("recording_id", int)
+    db["transcripts"].add_column("revision", int, not_null_default=1)
+    # Segments written before takes were tracked belong to the transcript's one recording.
+    db.execute(
+        "UPDATE segments SET recording_id = "
+        "(SELECT recording_id FROM transcripts t WHERE t.id = segments.transcript_id)"
+    )

@@ -291,6 +291,46 @@ class Store:
             self.db["recordings"].update(recording_id, changes)
         return self.recording(recording_id)
 
+    def set_included(self, recording_id: int, included: bool) -> Recording:
+        """Leave a take out of transcription and exports (False) or bring it back."""
+        self.recording(recording_id)
+        self.db.execute(
+            "UPDATE recordings SET included = ? WHERE id = ?", [int(included), recording_id]
+        )
+        return self.recording(recording_id)
+
+    def delete_recording(self, recording_id: int) -> str:
+        """Delete one take, its markers and its transcript lines; returns its audio path."""
+        recording = self.recording(recording_id)
+        with self.db.atomic():
+            for t in self.db["transcripts"].rows_where(
+                "interview_id = ?", [recording.interview_id]
+            ):
+                self.db["segments"].delete_where(
+                    "transcript_id = ? AND recording_id = ?", [t["id"], recording_id]
+                )
+                self._renumber(t["id"])
+                self.db.execute(
+                    "UPDATE transcripts SET revision = revision + 1, recording_id = "
+                    "CASE WHEN recording_id = ? THEN NULL ELSE recording_id END WHERE id = ?",
+                    [recording_id, t["id"]],
+                )
+            self.db["markers"].delete_where("recording_id = ?", [recording_id])
+            self.db["recordings"].delete(recording_id)
+        return recording.path
+
+    def _renumber(self, transcript_id: int) -> None:
+        ids = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM segments WHERE transcript_id = ? ORDER BY position, id",
+                [transcript_id],
+            ).fetchall()
+        ]
+        self.db.conn.executemany(
+            "UPDATE segments SET position = ? WHERE id = ?", [(i, sid) for i, sid in enumerate(ids)]
+        )
+
     def recording(self, recording_id: int) -> Recording:
         try:
             row = self.db["recordings"].get(recording_id)
@@ -357,6 +397,9 @@ class Store:
     def save_transcript(self, transcript: Transcript) -> Transcript:
         """Replace the interview's transcript in one transaction: all or nothing."""
         with self.db.atomic():
+            # The revision goes on counting across transcripts, so an edit named on the old
+            # transcript can never match the new one.
+            previous = self.revision(transcript.interview_id) or 0
             for old in self.db["transcripts"].rows_where(
                 "interview_id = ?", [transcript.interview_id]
             ):
@@ -372,6 +415,7 @@ class Store:
                         "model": transcript.model,
                         "language": transcript.language,
                         "created_at": rows.to_iso(transcript.created_at),
+                        "revision": previous + 1,
                     }
                 )
                 .last_pk
@@ -411,6 +455,44 @@ class Store:
             [interview_id],
         ).fetchone()
         return row[0] if row else None
+
+    def revision(self, interview_id: int) -> int | None:
+        """The current transcript's revision (None: no transcript), read without its segments."""
+        row = self.db.execute(
+            "SELECT revision FROM transcripts WHERE interview_id = ? ORDER BY id DESC LIMIT 1",
+            [interview_id],
+        ).fetchone()
+        return row[0] if row else None
+
+    def bump_revision(self, transcript_id: int) -> int:
+        self.db.execute(
+            "UPDATE transcripts SET revision = revision + 1 WHERE id = ?", [transcript_id]
+        )
+        return self.db.execute(
+            "SELECT revision FROM transcripts WHERE id = ?", [transcript_id]
+        ).fetchone()[0]
+
+    def splice_segments(
+        self, transcript_id: int, start: int, removed: int, inserted: Sequence[Segment]
+    ) -> None:
+        """Replace positions ``start .. start+removed-1`` by ``inserted``, moving the rest up
+        or down: one edit touches only the lines it changed, however long the transcript."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM segments WHERE transcript_id = ? AND position >= ? AND position < ?",
+                [transcript_id, start, start + removed],
+            )
+            shift = len(inserted) - removed
+            if shift:
+                self.db.execute(
+                    "UPDATE segments SET position = position + ? "
+                    "WHERE transcript_id = ? AND position >= ?",
+                    [shift, transcript_id, start + removed],
+                )
+            self.db["segments"].insert_all(
+                (rows.segment_row(s, transcript_id, start + i) for i, s in enumerate(inserted)),
+                batch_size=500,
+            )
 
     def replace_segments(self, transcript_id: int, segments: Sequence[Segment]) -> None:
         """Store an edited segment list (after split/merge/undo) in one transaction."""
