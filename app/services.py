@@ -6,6 +6,7 @@ cache of loaded engines (loading a model costs seconds; it is done once and reus
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
 import threading
@@ -34,6 +35,8 @@ from app.models import Interview, Recording, Script, Transcript
 from app.names import clean_name, clean_title
 from app.notices import Change, Notices
 from app.scripts import ScriptLibrary
+from app.settings import Settings
+from app.store.errors import translate_os
 from app.transcription import load_engine
 from app.transcription.engine import Engine
 from app.transcription.job import transcribe_interview
@@ -139,6 +142,29 @@ class Services:
 
     def known_names(self) -> list[str]:
         return self.store.known_names()
+
+    # -- settings ---------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in use (a copy: change them with ``update_settings``)."""
+        return dataclasses.replace(self.ctx.settings)
+
+    def update_settings(self, settings: Settings | None = None, **changes: Any) -> Settings:
+        """The one way settings change: checked, saved atomically, then announced.
+
+        Pass a whole ``Settings`` (the settings dialog) and/or single fields by name (the
+        export screen remembering its folder). On any failure nothing changes.
+        """
+        new = dataclasses.replace(settings or self.ctx.settings, **changes).check()
+        path = self.paths.settings_file
+        try:
+            new.save(path)
+        except OSError as exc:
+            raise translate_os(exc, path) from exc
+        self.ctx.settings = new
+        self._notify("settings")
+        return dataclasses.replace(new)
 
     # -- consent ----------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 THEMES = ("system", "light", "dark", "high-contrast")
+MIN_SCALE, MAX_SCALE = 0.5, 4.0
 
 
 @dataclass
@@ -57,7 +59,8 @@ class Settings:
     def from_dict(cls, raw: Any) -> Settings:
         """Settings from a JSON object; ``ValueError`` names the first bad value."""
         if not isinstance(raw, dict):
-            raise ValueError(f"it holds {type(raw).__name__}, not an object of settings")
+            kind = {type(None): "null", list: "a list"}.get(type(raw), type(raw).__name__)
+            raise ValueError(f"it holds {kind}, not an object of settings")
         defaults = cls()
         values: dict[str, Any] = {}
         for f in fields(cls):
@@ -94,11 +97,42 @@ class Settings:
         )
         return cls()
 
+    def check(self) -> Settings:
+        """These settings, or ``InvalidInput`` naming the first value the app cannot use."""
+        from app.errors import InvalidInput
+        from app.export import FLAVOURS
+        from app.transcription.engine import ENGINES
+
+        try:
+            Settings.from_dict(asdict(self))
+        except ValueError as exc:
+            raise InvalidInput(f"A setting has the wrong kind of value: {exc}.") from exc
+        choices = {"engine": ENGINES, "theme": THEMES, "export_flavour": FLAVOURS}
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise InvalidInput(
+                    f"'{getattr(self, name)}' is not a {name.replace('_', ' ')} this app knows.",
+                    f"Choose one of: {', '.join(allowed)}.",
+                )
+        if not (math.isfinite(self.text_scale) and MIN_SCALE <= self.text_scale <= MAX_SCALE):
+            raise InvalidInput(
+                f"Text size {self.text_scale:.0%} is out of range.",
+                f"Choose between {MIN_SCALE:.0%} and {MAX_SCALE:.0%}.",
+            )
+        for name in ("key_next", "key_previous", "key_pause"):
+            if not getattr(self, name).strip():
+                raise InvalidInput(
+                    f"The {name.removeprefix('key_')} key is empty.", "Choose a key for it."
+                )
+        return self
+
     def save(self, path: Path) -> None:
         from app.atomic import write_atomic
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(asdict(self), indent=2), force=True)
+        # A settings file kept as a link (dotfiles) is written where the link points.
+        target = path.resolve() if path.is_symlink() else path
+        write_atomic(target, json.dumps(asdict(self), indent=2), force=True)
 
 
 def _kind(default: object) -> str:

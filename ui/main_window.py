@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QPushButton, QStackedWidget, QWidget
 
+from app.notices import Change
 from app.services import Services
 from app.settings import Settings
 from ui import tasks
@@ -21,6 +22,7 @@ from ui.help_dialogs import AboutDialog, ShortcutsDialog, widget_shortcuts
 from ui.interview_screen import InterviewScreen
 from ui.library import LibraryScreen
 from ui.new_interview import NewInterviewScreen
+from ui.notices import on_change
 from ui.recovered_dialog import RecoveredDialog
 from ui.script_editor import ScriptEditor
 from ui.settings_dialog import SettingsDialog
@@ -81,7 +83,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.services = services
-        self.settings: Settings = services.ctx.settings
         self.theme = theme
         self.current_id: int | None = None
         self.setWindowTitle("Buddy Interviews")
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
             input_device=input_device,
         )
         self.transcript = TranscriptEditor(services)
-        self.export = ExportScreen(services, self.settings)
+        self.export = ExportScreen(services)
         self.scripts = ScriptEditor(services)
         for screen in (
             self.library,
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
     # -- wiring ---------------------------------------------------------------------------
 
     def _connect(self) -> None:
+        on_change(self.services.notices, self._on_change)
         for screen in (self.library, self.new_interview, self.interview, self.panel, self.scripts):
             screen.status_message.connect(self.say)
         self.library.open_requested.connect(self.open_interview)
@@ -310,17 +312,22 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.services, self.settings, self)
-        dialog.applied.connect(self._settings_applied)
+        dialog.applied.connect(lambda _s: self.say("Settings saved."))
         dialog.open()
         return dialog
 
-    def _settings_applied(self, settings: Settings) -> None:
-        self.settings = settings
+    @property
+    def settings(self) -> Settings:
+        """The settings in use, always read from the core (never a copy kept here)."""
+        return self.services.settings
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind != "settings":
+            return
+        settings = self.services.settings
         if self.theme is not None:
             self.theme.apply(settings.theme, settings.text_scale)
         self.interview.reload_settings(settings)
-        self.export.settings = settings
-        self.say("Settings saved.")
 
     def show_shortcuts(self) -> ShortcutsDialog:
         extra = (
