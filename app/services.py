@@ -278,15 +278,31 @@ class Services:
         from app.audio.recorder import Recorder
 
         self.store.interview(interview_id)
-        return Recorder(
+
+        def ended(kind: str, message: str) -> None:
+            # The recorder has stored the take by now (a lost device, a full disk).
+            self._notify("recordings", interview_id)
+            if on_event is not None:
+                on_event(kind, message)
+
+        recorder = Recorder(
             self.store,
             self.paths,
             interview_id,
             device=device,
             stream_factory=stream_factory,
             on_level=on_level,
-            on_event=on_event,
+            on_event=ended,
         )
+        stop = recorder.stop
+
+        def stop_and_tell() -> Any:
+            result = stop()
+            self._notify("recordings", interview_id)  # a new take: screens show it
+            return result
+
+        recorder.stop = stop_and_tell  # type: ignore[method-assign]
+        return recorder
 
     def recordings(self, interview_id: int) -> list[Recording]:
         return self.store.recordings(interview_id)

@@ -140,6 +140,9 @@ class MainWindow(QMainWindow):
         self.interview.open_requested.connect(self.show_interview)
         self.interview.recording_changed.connect(self._recording_changed)
         self.panel.transcribed.connect(self._transcribed)
+        # Screens not in view still show fresh data when they come back: every change the
+        # core makes (any screen, a background job) reaches them on the main thread.
+        on_change(self.services.notices, self._on_change)
         self.panel.open_transcript.connect(self.show_transcript)
         self.scripts.use_script.connect(self._use_script)
         self.transcript.edited.connect(lambda _i: self.library.refresh())
@@ -305,6 +308,16 @@ class MainWindow(QMainWindow):
         # Refresh the screens showing this interview, but never move the user elsewhere.
         if self.current_id == interview_id and self.stack.currentWidget() is self.interview:
             self.interview._update()
+
+    def _on_change(self, change: Change) -> None:
+        listed = ("interview", "transcript", "recordings", "deleted")
+        if change.kind in listed and self.stack.currentWidget() is self.library:
+            self.library.refresh(select=self.library.selected_id())
+        if change.kind in ("transcript", "interview", "settings", "post", "recordings") and (
+            self.stack.currentWidget() is self.export
+            and change.interview_id in (None, self.export.interview_id)
+        ):
+            self.export.refresh()
 
     def _recording_changed(self, recording: bool) -> None:
         self.new_action.setEnabled(not recording)

@@ -23,8 +23,8 @@ from PySide6.QtCore import (
 )
 
 from app.clock import format_clock
-from app.models import Interview, Segment
-from app.transcript import group_by_question, speaker_name
+from app.models import Interview, Recording, Segment
+from app.transcript import group_by_question, segment_at, speaker_name
 
 REDACTED_LABEL = "[redacted]"
 PLAYING_LABEL = "▶ playing"
@@ -71,6 +71,15 @@ def heading_text(index: int | None, question: str | None, *, empty: bool = False
     return f"{text} — nothing was said here" if empty else text
 
 
+def take_heading(number: int, take: Recording | None) -> str:
+    """The visible boundary where another take begins."""
+    if take is None:
+        return f"Take {number} begins here"
+    length = format_time(take.duration_s)
+    left_out = " — left out of exports" if not take.included else ""
+    return f"Take {number} begins here ({take.source}, {length}){left_out}"
+
+
 @dataclass(frozen=True)
 class _Row:
     """One row: a heading (``segment`` None) or a segment, by index into the list."""
@@ -110,13 +119,23 @@ class TranscriptModel(QAbstractListModel):
         self._interview: Interview | None = None
         self._playing: int | None = None
         self._playing_active = False
+        self._takes: list[Recording] = []
+        #: Segment indices per take, in time order, for finding the line playing in a take.
+        self._by_take: dict[int | None, list[int]] | None = None
 
     # -- feeding ------------------------------------------------------------------------
 
-    def load(self, interview: Interview | None, segments: Sequence[Segment]) -> None:
+    def load(
+        self,
+        interview: Interview | None,
+        segments: Sequence[Segment],
+        *,
+        takes: Sequence[Recording] = (),
+    ) -> None:
         """Show a whole new transcript (a different interview, or a reload)."""
         self.beginResetModel()
         self._interview = interview
+        self._takes = list(takes)
         self._segments = list(segments)
         self._rows = self._build_rows(self._segments)
         self._index_rows()
@@ -161,6 +180,12 @@ class TranscriptModel(QAbstractListModel):
         if common:
             self.dataChanged.emit(self.index(prefix), self.index(prefix + common - 1))
 
+    def set_interview(self, interview: Interview) -> None:
+        """Names or questions changed: repaint every row without moving anything."""
+        self._interview = interview
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
     def _set(self, segments: list[Segment], rows: list[_Row]) -> None:
         self._segments, self._rows = segments, rows
         self._index_rows()
@@ -168,14 +193,24 @@ class TranscriptModel(QAbstractListModel):
     def _build_rows(self, segments: list[Segment]) -> list[_Row]:
         questions = self._interview.questions if self._interview else []
         position = {id(seg): i for i, seg in enumerate(segments)}
+        number = {t.id: n for n, t in enumerate(self._takes, start=1)}
+        take_of = {t.id: t for t in self._takes}
         rows: list[_Row] = []
+        previous: int | None = segments[0].recording_id if segments else None
         for group in group_by_question(segments, questions):
             heading = heading_text(group.index, group.question, empty=not group.segments)
             rows.append(_Row(heading))
-            rows.extend(_Row(heading, position[id(seg)]) for seg in group.segments)
+            for seg in group.segments:
+                if seg.recording_id != previous and seg.recording_id is not None:
+                    # A visible boundary where the conversation moves into another take.
+                    n = number.get(seg.recording_id, len(number) + 1)
+                    rows.append(_Row(take_heading(n, take_of.get(seg.recording_id))))
+                previous = seg.recording_id
+                rows.append(_Row(heading, position[id(seg)]))
         return rows
 
     def _index_rows(self) -> None:
+        self._by_take = None
         self._row_of_segment = [0] * len(self._segments)
         for row, entry in enumerate(self._rows):
             if entry.segment is not None:
@@ -206,6 +241,18 @@ class TranscriptModel(QAbstractListModel):
     @property
     def interview(self) -> Interview | None:
         return self._interview
+
+    def segment_at(self, recording_id: int | None, seconds: float) -> int | None:
+        """The line playing at ``seconds`` of the take ``recording_id``, or None."""
+        if self._by_take is None:
+            self._by_take = {}
+            for i, seg in enumerate(self._segments):
+                self._by_take.setdefault(seg.recording_id, []).append(i)
+            for indices in self._by_take.values():
+                indices.sort(key=lambda i: self._segments[i].start)
+        indices = self._by_take.get(recording_id) or self._by_take.get(None) or []
+        found = segment_at([self._segments[i] for i in indices], seconds)
+        return indices[found] if found is not None else None
 
     def row_of_segment(self, segment: int) -> int:
         return self._row_of_segment[segment]

@@ -44,7 +44,7 @@ def test_record_pause_questions_and_stop(qtbot, window, services) -> None:
     screen.stop_button.click()
     qtbot.waitUntil(lambda: screen.session.state == "stopped", timeout=10_000)
     assert screen.transcribe_button.isEnabled()
-    assert "1 take(s)" in screen.takes_label.text()
+    assert "1 take." in screen.takes_label.text()
 
     take = services.recordings(interview.id)[0]
     assert take.status == "complete" and take.duration_s > 1.0
