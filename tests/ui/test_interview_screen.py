@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import shown_errors
@@ -122,7 +120,7 @@ def test_microphone_check_shows_level_in_words(qtbot, window, services) -> None:
 
 
 def test_single_key_controls_for_switch_users(qtbot, window, services) -> None:
-    window._settings_applied(replace(window.settings, single_key_controls=True, key_next="J"))
+    services.update_settings(single_key_controls=True, key_next="J")  # the window is told
     screen, _ = open_interview(window, services)
     start(qtbot, screen)
     screen.next_button.setFocus()
