@@ -19,12 +19,16 @@ class AppContext:
     recovered: list = field(default_factory=list)
     #: Files an interrupted import or delete left, removed at start-up.
     cleaned: list[Path] = field(default_factory=list)
+    #: Things the user should know that did not stop the app (a damaged settings file).
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def open(cls, paths: Paths | None = None, *, recover: bool = True) -> AppContext:
         paths = (paths or Paths.from_env()).ensure()
         store = Store(paths.database)
-        ctx = cls(paths=paths, store=store, settings=Settings.load(paths.settings_file))
+        warnings: list[str] = []
+        settings = Settings.load(paths.settings_file, warnings)
+        ctx = cls(paths=paths, store=store, settings=settings, warnings=warnings)
         if recover and not store.read_only:  # a read-only disk can be read, not repaired
             from app.audio.importer import clean_interrupted_imports
             from app.audio.recovery import recover_interrupted

@@ -6,6 +6,7 @@ cache of loaded engines (loading a model costs seconds; it is done once and reus
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 import sqlite3
@@ -148,7 +149,7 @@ class Services:
     @property
     def settings(self) -> Settings:
         """The settings in use (a copy: change them with ``update_settings``)."""
-        return dataclasses.replace(self.ctx.settings)
+        return copy.deepcopy(self.ctx.settings)
 
     def update_settings(self, settings: Settings | None = None, **changes: Any) -> Settings:
         """The one way settings change: checked, saved atomically, then announced.
@@ -156,7 +157,7 @@ class Services:
         Pass a whole ``Settings`` (the settings dialog) and/or single fields by name (the
         export screen remembering its folder). On any failure nothing changes.
         """
-        new = dataclasses.replace(settings or self.ctx.settings, **changes).check()
+        new = copy.deepcopy(dataclasses.replace(settings or self.ctx.settings, **changes)).check()
         path = self.paths.settings_file
         try:
             new.save(path)
@@ -164,7 +165,7 @@ class Services:
             raise translate_os(exc, path) from exc
         self.ctx.settings = new
         self._notify("settings")
-        return dataclasses.replace(new)
+        return copy.deepcopy(new)
 
     # -- consent ----------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ class Settings:
     recent_names: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, path: Path) -> Settings:
+    def load(cls, path: Path, warnings: list[str] | None = None) -> Settings:
         """Read settings; unknown keys are ignored.
 
         A damaged file (not JSON, not an object, a value of the wrong type) never stops the
@@ -49,11 +49,11 @@ class Settings:
             log.warning("Settings file %s unreadable (%s); using defaults", path, exc)
             return cls()
         except ValueError as exc:
-            return cls._set_aside(path, f"it is not valid JSON ({exc})")
+            return cls._set_aside(path, f"it is not valid JSON ({exc})", warnings)
         try:
             return cls.from_dict(raw)
         except ValueError as exc:
-            return cls._set_aside(path, str(exc))
+            return cls._set_aside(path, str(exc), warnings)
 
     @classmethod
     def from_dict(cls, raw: Any) -> Settings:
@@ -82,19 +82,17 @@ class Settings:
         return cls(**values)
 
     @classmethod
-    def _set_aside(cls, path: Path, why: str) -> Settings:
+    def _set_aside(cls, path: Path, why: str, warnings: list[str] | None) -> Settings:
         aside = path.with_name(path.name + ".damaged")
         try:
             os.replace(path, aside)
             where = f"it was moved to {aside}"
         except OSError as exc:
             where = f"it could not be moved aside ({exc.strerror})"
-        log.warning(
-            "The settings file %s is damaged: %s; %s and the default settings are used.",
-            path,
-            why,
-            where,
-        )
+        message = f"The settings file {path} is damaged: {why}; {where} and the defaults are used."
+        log.info("%s", message)  # the CLI and the window show it from ctx.warnings
+        if warnings is not None:
+            warnings.append(message)
         return cls()
 
     def check(self) -> Settings:

@@ -91,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx = AppContext.open(recover=getattr(args, "recover_on_start", True))
         for report in ctx.recovered:
             print(f"Recovered an interrupted take: {report}", file=sys.stderr)
+        for warning in ctx.warnings:
+            print(f"Warning: {warning}", file=sys.stderr)
         for path in ctx.cleaned:
             print(f"Removed {path.name}, left by an interrupted import.", file=sys.stderr)
         code = int(handler(args, ctx) or 0)
