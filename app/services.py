@@ -33,7 +33,7 @@ from app.context import AppContext
 from app.editing import TranscriptEdits
 from app.errors import InvalidInput, NotFound, NoTranscript
 from app.models import Interview, Recording, Script, Transcript
-from app.names import clean_name, clean_title
+from app.names import MAX_TITLE, clean_name, clean_title
 from app.notices import Change, Notices
 from app.scripts import ScriptLibrary
 from app.settings import Settings
@@ -206,6 +206,27 @@ class Services:
             interview = self.store.record_consent(interview_id, found.id, scopes)
         self._notify("interview", interview_id)
         return interview
+
+    def return_interview(self, interview_id: int) -> tuple[Interview, dict[str, list[str]]]:
+        """Create the return interview (same script, roles swapped), asking consent again.
+
+        Consent belongs to one interview and one person, so nothing is carried over. Returns
+        the new interview and, by its roles, what each person agreed to in this one: the
+        window offers it prefilled, and each person confirms it with one click.
+        """
+        old = self.store.interview(interview_id)
+        who = old.interviewee.name if old.interviewee else ""
+        whom = old.interviewer.name if old.interviewer else ""
+        title = f"{old.title} (return)"
+        if len(title) > MAX_TITLE:
+            title = old.title  # the title was already as long as a title may be
+        new = self.new_interview(title, interviewer=who, interviewee=whom, script_id=old.script_id)
+        swapped = {"interviewer": "interviewee", "interviewee": "interviewer"}
+        earlier: dict[str, list[str]] = {}
+        for p in old.participants:
+            consent = old.consent_for(p.id)
+            earlier[swapped[p.role]] = sorted(consent.scopes) if consent else []
+        return new, earlier
 
     def check_can_record(self, interview_id: int) -> None:
         """Refuse (``ConsentMissing``) unless both people agreed to be recorded."""
