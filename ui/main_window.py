@@ -15,6 +15,7 @@ from app.services import Services
 from app.settings import Settings
 from ui import tasks
 from ui.announce import announce
+from ui.close_guard import CloseGuard
 from ui.consent import ConsentDialog
 from ui.errors import show_error
 from ui.export_screen import ExportScreen
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.panel)
         self.panel.hide()
 
+        self.close_guard = CloseGuard(self)
         self._connect()
         self._make_menus()
         # Enter presses the focused button, as Space does: outside dialogs Qt reacts to Space
@@ -377,6 +379,9 @@ class MainWindow(QMainWindow):
             self.resize(1100, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_guard.should_close():  # a take or a transcription is running: ask
+            event.ignore()
+            return
         QSettings().setValue("main-window/geometry", self.saveGeometry())
         self.shutdown()
         super().closeEvent(event)
