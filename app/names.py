@@ -15,6 +15,7 @@ from app.errors import InvalidInput
 
 MAX_NAME = 80
 MAX_TITLE = 150
+MAX_QUESTION = 400
 
 #: Characters that reorder the text around them (embeddings, overrides, isolates).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
@@ -70,4 +71,15 @@ def clean_title(text: str, *, what: str = "title") -> str:
     """A title: line breaks fold into spaces, other control characters are refused."""
     return _clean(
         text, what=what, limit=MAX_TITLE, fold_breaks=True, example="Switch access at work"
+    )
+
+
+def clean_question(text: str, *, what: str = "question") -> str:
+    """A question as a heading: like a title, only longer."""
+    return _clean(
+        text,
+        what=what,
+        limit=MAX_QUESTION,
+        fold_breaks=True,
+        example="What are you working on?",
     )

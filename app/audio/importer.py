@@ -17,6 +17,7 @@ from app.audio import takes
 from app.audio.decode import AudioInfo, probe
 from app.errors import DiskFull, InvalidInput, NotFound
 from app.models import Interview, Marker, Recording
+from app.names import clean_question
 from app.paths import Paths
 from app.store import Store
 from app.store.errors import storage_problem, translate_os
@@ -67,6 +68,10 @@ def parse_markers(text: str, *, source: str = "markers file") -> MarkerFile:
                 f"{source}: 'questions' must be a list of question texts.",
                 "Give one non-empty text per marker.",
             )
+        try:
+            questions = [clean_question(q) for q in questions]  # they become headings
+        except InvalidInput as exc:
+            raise InvalidInput(f"{source}: 'questions': {exc.message}", exc.hint) from exc
         if len(questions) != len(markers):
             raise InvalidInput(
                 f"{source}: 'questions' has {len(questions)} entries but 'markers' has "

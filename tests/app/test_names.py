@@ -132,3 +132,26 @@ def test_hugo_rss_stays_valid_xml_for_a_title_with_odd_characters(
     root = ET.fromstring(feed.read_bytes())  # raises on invalid XML
     titles = [t.text for t in root.iter("title")]
     assert any(t and "Café" in t and "switches" in t for t in titles), titles
+
+
+def test_script_titles_questions_and_marker_questions_follow_the_same_rules(
+    home: Path, tmp_path: Path, testdata: Path, capsys
+) -> None:
+    script = tmp_path / "bad.yaml"
+    script.write_text('title: "Check\\u001b-in"\nquestions:\n  - What now?\n')
+    code, _, err = run(capsys, "scripts", "import", str(script))
+    assert_user_error(code, err, "title", "control character")
+    script.write_text('title: Check-in\nquestions:\n  - "What\\u202e now?"\n')
+    code, _, err = run(capsys, "scripts", "import", str(script))
+    assert_user_error(code, err, "questions[1]", "control character")
+    code, _, err = run(capsys, "scripts", "copy", "monthly-share", "--title", "Ours\x01")
+    assert_user_error(code, err, "control character")
+    markers = tmp_path / "markers.json"
+    markers.write_text(json.dumps({"markers": [0.5], "questions": ["Fine?\u0007"]}))
+    code, _, err = run(
+        capsys, "import", str(testdata / "jfk.wav"), "--title", "T", "--interviewer", "A",
+        "--interviewee", "B", "--consent", "record", "--markers", str(markers),
+    )  # fmt: skip
+    assert_user_error(code, err, "questions", "control character")
+    code, out, _ = run(capsys, "list", "--json")
+    assert json.loads(out) == []
