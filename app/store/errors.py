@@ -27,7 +27,7 @@ from app.errors import (
 
 #: Below this much free space a write to the database is refused before it starts: SQLite
 #: needs room for its log and new pages, and a half-done job is worse than none.
-MIN_FREE_BYTES = 4 * 1024 * 1024
+MIN_FREE_BYTES = 512 * 1024
 
 DISK_FULL_HINT = "Free some disk space (or choose another data folder), then try again."
 
