@@ -169,3 +169,5 @@ class Transcript:
     id: int | None = None
     #: Bumped by every change; an edit names the revision it was made on (see app/editing.py).
     revision: int = 1
+    #: The takes it was made from, in order (a take added afterwards is not among them).
+    take_ids: list[int] = field(default_factory=list)

@@ -333,6 +333,16 @@ class Services:
         """The interview's usable takes in conversation order, included or left out."""
         return takes.usable_takes(self.store.recordings(interview_id))
 
+    def untranscribed_takes(self, interview_id: int) -> list[Recording]:
+        """Included takes the current transcript was not made from (added since), so the
+        user is told to transcribe again instead of exporting without them."""
+        done = self.store.transcript_take_ids(interview_id)
+        if done is None:
+            return []
+        return [
+            t for t in takes.included_takes(self.store.recordings(interview_id)) if t.id not in done
+        ]
+
     def set_take_included(self, recording_id: int, included: bool) -> Recording:
         """Leave a take out of transcription and exports, or bring it back."""
         with self.store.transaction():

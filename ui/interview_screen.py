@@ -367,7 +367,15 @@ class InterviewScreen(InterviewLayout):
         included = [t for t in usable if t.included]
         self.transcribe_button.setEnabled(bool(included) and not busy)
         self.takes_button.setEnabled(bool(usable) and not busy)
-        self.takes_label.setText(takes_summary(usable))
+        missing = self.services.untranscribed_takes(interview.id) if interview else []
+        numbers = [str(usable.index(t) + 1) for t in missing if t in usable]
+        later = ""
+        if numbers and not busy:
+            which = (
+                f"Take {numbers[0]} is" if len(numbers) == 1 else f"Takes {', '.join(numbers)} are"
+            )
+            later = f" {which} not in the transcript yet: choose Transcribe to add it."
+        self.takes_label.setText(takes_summary(usable) + later)
         # Record on an interview with takes adds one: say so where Record is described.
         adds = f"Record take {len(usable) + 1}; the earlier takes are kept" if usable else ""
         self.record_button.setToolTip(adds or "Start recording")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from app.notices import Change, Notices
 
@@ -43,5 +43,9 @@ def bridge_for(notices: Notices) -> NoticeBridge:
 
 
 def on_change(notices: Notices, slot: Callable[[Change], None]) -> None:
-    """Have ``slot`` called on the main thread for every change published on ``notices``."""
-    bridge_for(notices).changed.connect(slot)
+    """Have ``slot`` called on the main thread for every change published on ``notices``.
+
+    Always queued, also for a change made on the main thread: a screen then never reloads
+    in the middle of its own call (the widget that made the change is still using itself).
+    """
+    bridge_for(notices).changed.connect(slot, Qt.ConnectionType.QueuedConnection)

@@ -92,6 +92,7 @@ class TakesDialog(QDialog):
 
     def _ticked(self, item: QListWidgetItem) -> None:
         included = item.checkState() == Qt.CheckState.Checked
+        name = item.text().split(":")[0]
         try:
             self.services.set_take_included(item.data(Qt.ItemDataRole.UserRole), included)
         except Exception as error:
@@ -99,7 +100,7 @@ class TakesDialog(QDialog):
             self.refresh()
             return
         what = "used again" if included else "left out"
-        self._say(f"{item.text().split(':')[0]} is {what}. Transcribe again to update the text.")
+        self._say(f"{name} is {what}. Transcribe again to update the text.")
 
     def delete_selected(self) -> None:
         item = self.list.currentItem()

@@ -16,7 +16,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
-    QCheckBox,
     QComboBox,
     QLabel,
     QVBoxLayout,
@@ -85,7 +84,7 @@ class TranscriptEditor(QWidget):
         self.player.finished.connect(self._on_take_finished)
         self.player.failed.connect(lambda error: self.say(f"{error.message} {error.hint}"))
         on_change(services.notices, self._on_change)
-        self.setTabOrder(self.keep_playing, self.view)
+        self.setTabOrder(self.speed, self.view)
 
     # -- construction -------------------------------------------------------------------
 
@@ -133,9 +132,10 @@ class TranscriptEditor(QWidget):
         self.speed.currentIndexChanged.connect(
             lambda i: self.player.set_rate(float(self.speed.itemData(i)))
         )
-        self.keep_playing = QCheckBox("&Keep playing", self)
-        self.keep_playing.setToolTip("Play on past the end of the line")
-        self.keep_playing.setAccessibleName("Keep playing past the end of the line")
+        self.keep_playing = a(
+            "Keep playing", "Ctrl+K", self._keep_playing_changed, "Play on past the line's end"
+        )
+        self.keep_playing.setCheckable(True)
         self.position_label = QLabel("0:00", self)
         self.position_label.setAccessibleName("Playback position")
         self.speaker = QComboBox(self)
@@ -151,9 +151,8 @@ class TranscriptEditor(QWidget):
         self.play_bar = make_toolbar(
             self,
             "Playback",
-            [self.play_action, self.back_action, self.forward_action],
+            [self.play_action, self.back_action, self.forward_action, self.keep_playing],
             together(self.speed_label, self.speed),
-            self.keep_playing,
             self.position_label,
         )
         self.edit_bar = make_toolbar(
@@ -430,6 +429,16 @@ class TranscriptEditor(QWidget):
         segment = self.model.first_segment_at_or_after(index.row())
         if segment is not None:
             self.play_segment(segment)
+
+    def _keep_playing_changed(self) -> None:
+        on = self.keep_playing.isChecked()
+        if on:
+            self._stop_at = None
+        self.say(
+            "Keep playing is on: playback goes on past the line."
+            if on
+            else "Keep playing is off: playback stops at the end of the line."
+        )
 
     def _on_take_finished(self) -> None:
         """At the end of a take, Keep playing goes on into the next included take."""

@@ -196,7 +196,9 @@ class TranscriptModel(QAbstractListModel):
         number = {t.id: n for n, t in enumerate(self._takes, start=1)}
         take_of = {t.id: t for t in self._takes}
         rows: list[_Row] = []
-        previous: int | None = segments[0].recording_id if segments else None
+        # With several takes the first one is named too, so "left out" shows for every take.
+        several = len(self._takes) > 1 or any(not t.included for t in self._takes)
+        previous: int | None = segments[0].recording_id if segments and not several else None
         for group in group_by_question(segments, questions):
             heading = heading_text(group.index, group.question, empty=not group.segments)
             rows.append(_Row(heading))

@@ -126,6 +126,14 @@ def cmd_transcribe(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def cmd_export(args: argparse.Namespace, ctx: AppContext) -> int:
     services = Services(ctx)
+    late = services.untranscribed_takes(args.id)
+    if late:
+        print(
+            f"Note: {'1 take' if len(late) == 1 else f'{len(late)} takes'} added since the "
+            "transcript was made are not in this export. Run "
+            f"'buddy-interviews transcribe {args.id}' to include them.",
+            file=sys.stderr,
+        )
     if args.out == "-":
         services.check_can_publish(args.id)
         text = services.render(args.id, args.format, flavour=args.flavour)

@@ -126,4 +126,5 @@ def transcript(row: dict[str, Any], segments: list[Segment]) -> Transcript:
         created_at=from_iso(row["created_at"]),
         segments=segments,
         revision=row.get("revision") or 1,
+        take_ids=json.loads(row.get("take_ids") or "[]"),
     )

@@ -157,6 +157,15 @@ def m010_i10takes_takes_and_revisions(db: Database) -> None:
     )
 
 
+@migrations()
+def m011_i10takes_transcript_takes(db: Database) -> None:
+    """Which takes a transcript was made from, so a take added later is noticed, not lost."""
+    db["transcripts"].add_column("take_ids", str, not_null_default="[]")
+    db.execute(
+        "UPDATE transcripts SET take_ids = json_array(recording_id) WHERE recording_id IS NOT NULL"
+    )
+
+
 #: Tables rebuilt so that a deleted row's id is never handed out again.
 _NEVER_REUSED = (
     "interviews",

@@ -416,6 +416,7 @@ class Store:
                         "language": transcript.language,
                         "created_at": rows.to_iso(transcript.created_at),
                         "revision": previous + 1,
+                        "take_ids": json.dumps(list(transcript.take_ids)),
                     }
                 )
                 .last_pk
@@ -463,6 +464,14 @@ class Store:
             [interview_id],
         ).fetchone()
         return row[0] if row else None
+
+    def transcript_take_ids(self, interview_id: int) -> list[int] | None:
+        """The takes the current transcript was made from (None: no transcript)."""
+        row = self.db.execute(
+            "SELECT take_ids FROM transcripts WHERE interview_id = ? ORDER BY id DESC LIMIT 1",
+            [interview_id],
+        ).fetchone()
+        return json.loads(row[0] or "[]") if row else None
 
     def bump_revision(self, transcript_id: int) -> int:
         self.db.execute(

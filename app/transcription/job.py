@@ -144,6 +144,7 @@ def transcribe_interview(
         language=language,
         created_at=now(),
         segments=segments,
+        take_ids=[t.id for t in takes],
     )
     with store.transaction():
         # Re-read inside the transaction: a correction typed while the engine ran must be
