@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
     # -- wiring ---------------------------------------------------------------------------
 
     def _connect(self) -> None:
-        on_change(self.services.notices, self._on_change)
+        on_change(self.services.notices, self._settings_changed)
         for screen in (self.library, self.new_interview, self.interview, self.panel, self.scripts):
             screen.status_message.connect(self.say)
         self.library.open_requested.connect(self.open_interview)
@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
         """The settings in use, always read from the core (never a copy kept here)."""
         return self.services.settings
 
-    def _on_change(self, change: Change) -> None:
+    def _settings_changed(self, change: Change) -> None:
         if change.kind != "settings":
             return
         settings = self.services.settings

@@ -84,7 +84,7 @@ def test_import_larger_than_the_free_space_is_refused_whole(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
     big = tmp_path / "long.wav"
-    soundfile.write(big, np.full(16000 * 60 * 8, 0.1, dtype=np.float32), 16000, subtype="PCM_16")
+    soundfile.write(big, np.full(16000 * 60 * 10, 0.1, dtype=np.float32), 16000, subtype="PCM_16")
     with tmpfs(tmp_path / "small", "16m") as disk:
         home = disk / "home"
         monkeypatch.setenv(HOME_ENV, str(home))

@@ -166,6 +166,7 @@ def test_microphone_check_shows_level_in_words(qtbot, window, services) -> None:
 
 def test_single_key_controls_for_switch_users(qtbot, window, services) -> None:
     services.update_settings(single_key_controls=True, key_next="J")  # the window is told
+    qtbot.waitUntil(lambda: bool(window.interview.keys.describe()), timeout=3000)
     screen, _ = open_interview(window, services)
     start(qtbot, screen)
     screen.next_button.setFocus()

@@ -267,8 +267,13 @@ def test_settings_dialog_saves_and_applies(qtbot, window, services) -> None:
     assert saved.key_next == "J" and saved.single_key_controls
     assert saved.glossary == ["Okafor", "Switch Orchestra"]
     assert services.ctx.settings.glossary == ["Okafor", "Switch Orchestra"]
-    assert QApplication.instance().font().pointSizeF() == pytest.approx(
-        window.theme.base_point_size * 1.5
+    # The window applies it on the core's settings notice, delivered through the event loop.
+    qtbot.waitUntil(
+        lambda: (
+            QApplication.instance().font().pointSizeF()
+            == pytest.approx(window.theme.base_point_size * 1.5)
+        ),
+        timeout=3000,
     )
     window.theme.apply("light", 1.0)
 
