@@ -86,7 +86,7 @@ class EditsWouldBeLost(BuddyError):
 class ConsentMissing(BuddyError):
     default_hint = (
         "Record consent first, e.g. buddy-interviews consent ID --participant NAME "
-        "--scope publish-text"
+        "--add publish-text"
     )
 
 
