@@ -28,8 +28,8 @@ import yaml
 from app.atomic import write_atomic
 from app.errors import InvalidInput, NotFound, ScriptInvalid
 from app.models import Question, Script
-from app.names import clean_question, clean_title
 from app.paths import resource
+from app.typed_names import clean_question, clean_title
 
 SUFFIX = ".yaml"
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")

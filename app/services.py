@@ -33,7 +33,6 @@ from app.context import AppContext
 from app.editing import TranscriptEdits
 from app.errors import InvalidInput, NotFound, NoTranscript
 from app.models import Interview, Recording, Script, Transcript
-from app.names import MAX_TITLE, clean_name, clean_title
 from app.notices import Change, Notices
 from app.scripts import ScriptLibrary
 from app.settings import Settings
@@ -41,6 +40,7 @@ from app.store.errors import translate_os
 from app.transcription import load_engine
 from app.transcription.engine import Engine
 from app.transcription.job import transcribe_interview
+from app.typed_names import MAX_TITLE, clean_name, clean_title
 
 if TYPE_CHECKING:
     from app.audio.recorder import Recorder

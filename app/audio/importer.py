@@ -17,10 +17,10 @@ from app.audio import takes
 from app.audio.decode import AudioInfo, probe
 from app.errors import DiskFull, InvalidInput, NotFound
 from app.models import Interview, Marker, Recording
-from app.names import clean_question
 from app.paths import Paths
 from app.store import Store
 from app.store.errors import storage_problem, translate_os
+from app.typed_names import clean_question
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ import pytest
 
 from app.errors import InvalidInput
 from app.models import Segment, Transcript
-from app.names import MAX_NAME, MAX_TITLE, clean_name, clean_title
 from app.services import Services
+from app.typed_names import MAX_NAME, MAX_TITLE, clean_name, clean_title
 from tests.app.hugo_site import make_site, run_hugo
 from tests.app.robust_helpers import assert_user_error, run
 
