@@ -286,6 +286,15 @@ class LibraryScreen(QWidget):
             return None
         interview = self.model.interview_at(self.model.row_of(interview_id))
         assert interview is not None
+        missing = self.services.interview(interview_id).missing_consent("record")
+        if missing:  # importing a recording needs the same consent as making one
+            names = " and ".join(p.name for p in missing)
+            verb = "has" if len(missing) == 1 else "have"
+            self.status_message.emit(
+                f"{names} {verb} not agreed to be recorded: record their consent first "
+                "(open the interview, then Consent…)."
+            )
+            return None
         dialog = ImportDialog(interview.title, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.chosen.connect(
