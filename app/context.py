@@ -27,6 +27,11 @@ class AppContext:
         paths = (paths or Paths.from_env()).ensure()
         store = Store(paths.database)
         warnings: list[str] = []
+        if store.read_only:
+            warnings.append(
+                f"{store.read_only_reason} You can look at your interviews, but nothing can "
+                "be saved until that is fixed."
+            )
         settings = Settings.load(paths.settings_file, warnings)
         ctx = cls(paths=paths, store=store, settings=settings, warnings=warnings)
         if recover and not store.read_only:  # a read-only disk can be read, not repaired

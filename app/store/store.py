@@ -56,6 +56,12 @@ class Store:
     def read_only(self) -> bool:
         return self._pool.read_only is not None
 
+    @property
+    def read_only_reason(self) -> str:
+        """Why nothing can be saved (empty when it can)."""
+        problem = self._pool.read_only
+        return problem.message if problem is not None else ""
+
     def require_writable(self) -> None:
         """Raise why nothing can be saved (read-only, full), before any work starts."""
         self._pool.require_writable()

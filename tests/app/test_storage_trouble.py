@@ -59,6 +59,8 @@ def test_read_only_disk_reads_and_refuses_writes_honestly(
         monkeypatch.setenv(HOME_ENV, str(view))
         code, out, err = run(capsys, "list")
         assert code == 0 and "Switches" in out, err
+        assert "Warning: The data folder" in err and "read-only" in err
+        assert "nothing can be saved" in err
         code, out, _ = run(capsys, "show", str(interview), "--json")
         assert code == 0 and '"transcript"' in out
         code, out, _ = run(capsys, "export", str(interview), "--format", "txt", "--out", "-")
