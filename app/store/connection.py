@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -105,6 +106,10 @@ class ConnectionPool:
             ) from exc
         exists = self.path.exists() and self.path.stat().st_size > 0
         self.read_only = storage_problem(self.path.parent)
+        if self.read_only is None and exists and not os.access(self.path, os.W_OK):
+            # The folder may be writable while the file itself is not (locked by the system,
+            # or marked immutable): say so rather than fail on the first change.
+            self.read_only = DatabaseReadOnly(f"The interview database {self.path} is read-only.")
         if self.read_only is not None:
             if not exists:
                 raise self.read_only

@@ -8,6 +8,7 @@ tmpfs filled to the last byte.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import threading
 from pathlib import Path
 
@@ -178,3 +179,21 @@ def test_damaged_database_is_still_called_damaged(home: Path, jfk: Path, capsys)
         extra.unlink(missing_ok=True)
     code, _, err = run(capsys, "list")
     assert_user_error(code, err, "damaged")
+
+
+def test_an_immutable_database_file_is_read_only_not_damaged(home: Path, jfk: Path, capsys) -> None:
+    interview = stored_interview(home, jfk)
+    db = home / "data" / "interviews.db"
+    made = subprocess.run(["chattr", "+i", str(db)], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"chattr +i is not possible here: {made.stderr.strip()}")
+    try:
+        code, out, err = run(capsys, "list")
+        assert code == 0 and "Switches" in out and "read-only" in err
+        code, _, err = run(
+            capsys, "consent", str(interview), "--participant", "Sam", "--add", "publish-audio"
+        )
+        assert_user_error(code, err, "read-only")
+        assert "damaged" not in err
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], check=False)
