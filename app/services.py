@@ -193,13 +193,14 @@ class Services:
 
         ``withdraw`` may hold "all". Every change is a new record, so the history stays.
         """
+        add, withdraw = list(add), list(withdraw)
         interview = self.store.interview(interview_id)
         found = find_participant(interview, participant)
-        current = interview.consent_for(found.id)
-        scopes = changed_scopes(current.scopes if current else (), add=add, withdraw=withdraw)
+        changed_scopes((), add=add, withdraw=withdraw)  # unknown scopes refused first
         self.store.require_writable()
         with self.store.transaction():
-            # Read again inside the transaction: two changes at once must not lose one.
+            # The latest record is read in the same transaction as the write: another window
+            # changing it meanwhile makes SQLite refuse this one (locked), never lose that one.
             interview = self.store.interview(interview_id)
             current = interview.consent_for(found.id)
             scopes = changed_scopes(current.scopes if current else (), add=add, withdraw=withdraw)
