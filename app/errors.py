@@ -86,7 +86,7 @@ class EditsWouldBeLost(BuddyError):
 class ConsentMissing(BuddyError):
     default_hint = (
         "Record consent first, e.g. buddy-interviews consent ID --participant NAME "
-        "--scope publish-text"
+        "--add publish-text"
     )
 
 
@@ -110,6 +110,29 @@ class NothingToTranscribe(BuddyError):
 
 class NoTranscript(BuddyError):
     default_hint = "Run 'buddy-interviews transcribe ID' first."
+
+
+class DatabaseLocked(BuddyError):
+    default_hint = (
+        "Another Buddy Interviews window or command is saving to it: wait for it to finish, "
+        "or close it, then try again. Nothing was changed."
+    )
+
+
+class DatabaseReadOnly(BuddyError):
+    default_hint = (
+        "Nothing was changed. Make the data folder writable (or copy it off the read-only "
+        "disk), then try again; you can still look at your interviews."
+    )
+
+
+class StorageTrouble(BuddyError):
+    """The disk holding the data said no (an I/O error) and it is not a damaged database."""
+
+    default_hint = (
+        "Nothing was changed. Check that the disk holding the data folder is connected and "
+        "healthy, then try again."
+    )
 
 
 class TranscriptChanged(BuddyError):

@@ -82,8 +82,11 @@ class Interview:
         return self.participant("interviewee")
 
     def consent_for(self, participant_id: int | None) -> Consent | None:
+        """The participant's current consent: the latest record made (consents are kept in
+        the order they were recorded), whatever its clock says; a clock set back must never
+        let an earlier consent outrank a withdrawal."""
         found = [c for c in self.consents if c.participant_id == participant_id]
-        return max(found, key=lambda c: c.given_at) if found else None
+        return found[-1] if found else None
 
     def missing_consent(self, scope: str) -> list[Participant]:
         """Participants who have not (or no longer) agreed to ``scope``."""

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.audio.levels import Level
-from app.errors import InvalidInput
+from app.errors import BuddyError, InvalidInput
 from app.models import Interview, Recording, Script
 from app.notices import Change
 from app.services import Services
@@ -43,6 +43,13 @@ def takes_summary(takes: list[Recording]) -> str:
         text += f" Left out: take{'s' if len(left_out) > 1 else ''} {names}."
     text += f" Latest: {fmt_clock(last.duration_s)}, {how_made(last)}."
     return text + (f" {last.message}" if last.message else "")
+
+
+RETURN_NOTE = (
+    "This is a new interview, so each of you is asked for consent again. Your choices from "
+    "the first interview are ticked below: check them, change any you like, then each tick "
+    "your own 'I confirm' box."
+)
 
 
 class InterviewScreen(InterviewLayout):
@@ -416,24 +423,25 @@ class InterviewScreen(InterviewLayout):
         old = self.interview
         if old is None or (self.session is not None and self.session.active):
             return None
-        who = old.interviewee.name if old.interviewee else ""
-        whom = old.interviewer.name if old.interviewer else ""
         try:
-            new = self.services.new_interview(
-                f"{old.title} (return)", interviewer=who, interviewee=whom, script_id=old.script_id
-            )
-            # Each person already agreed minutes ago: carry their own choices over.
-            for p in old.participants:
-                consent = old.consent_for(p.id)
-                if consent is not None:
-                    self.services.give_consent(new.id, p.name, sorted(consent.scopes))
-        except Exception as exc:
+            new, earlier = self.services.return_interview(old.id)
+        except BuddyError as exc:
             show_error(self, exc)
             return None
+        who = new.interviewer.name if new.interviewer else ""
+        whom = new.interviewee.name if new.interviewee else ""
         self.status_message.emit(
-            f"Return interview created: {who} now asks, {whom} answers. Consent carried over."
+            f"Return interview created: {who} now asks, {whom} answers. "
+            "Consent is asked again for this interview."
         )
         self.open_requested.emit(new.id)
+        # Consent belongs to one interview: both are asked again, their earlier ticks
+        # prefilled, one click each to confirm.
+        self.consent_dialog = ConsentDialog(
+            self.services, new.id, self, earlier=earlier, note=RETURN_NOTE
+        )
+        self.consent_dialog.accepted.connect(lambda: (self.banner.hide(), self._update()))
+        self.consent_dialog.open()
         return new.id
 
     # -- notes ----------------------------------------------------------------------------

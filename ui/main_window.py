@@ -15,6 +15,7 @@ from app.services import Services
 from app.settings import Settings
 from ui import tasks
 from ui.announce import announce
+from ui.close_guard import CloseGuard
 from ui.consent import ConsentDialog
 from ui.errors import show_error
 from ui.export_screen import ExportScreen
@@ -83,7 +84,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.services = services
-        self.settings: Settings = services.ctx.settings
         self.theme = theme
         self.current_id: int | None = None
         self.setWindowTitle("Buddy Interviews")
@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
             input_device=input_device,
         )
         self.transcript = TranscriptEditor(services)
-        self.export = ExportScreen(services, self.settings)
+        self.export = ExportScreen(services)
         self.scripts = ScriptEditor(services)
         for screen in (
             self.library,
@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.panel)
         self.panel.hide()
 
+        self.close_guard = CloseGuard(self)
         self._connect()
         self._make_menus()
         # Enter presses the focused button, as Space does: outside dialogs Qt reacts to Space
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
     # -- wiring ---------------------------------------------------------------------------
 
     def _connect(self) -> None:
+        on_change(self.services.notices, self._settings_changed)
         for screen in (self.library, self.new_interview, self.interview, self.panel, self.scripts):
             screen.status_message.connect(self.say)
         self.library.open_requested.connect(self.open_interview)
@@ -325,17 +327,22 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.services, self.settings, self)
-        dialog.applied.connect(self._settings_applied)
+        dialog.applied.connect(lambda _s: self.say("Settings saved."))
         dialog.open()
         return dialog
 
-    def _settings_applied(self, settings: Settings) -> None:
-        self.settings = settings
+    @property
+    def settings(self) -> Settings:
+        """The settings in use, always read from the core (never a copy kept here)."""
+        return self.services.settings
+
+    def _settings_changed(self, change: Change) -> None:
+        if change.kind != "settings":
+            return
+        settings = self.services.settings
         if self.theme is not None:
             self.theme.apply(settings.theme, settings.text_scale)
         self.interview.reload_settings(settings)
-        self.export.settings = settings
-        self.say("Settings saved.")
 
     def show_shortcuts(self) -> ShortcutsDialog:
         extra = (
@@ -372,6 +379,9 @@ class MainWindow(QMainWindow):
             self.resize(1100, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_guard.should_close():  # a take or a transcription is running: ask
+            event.ignore()
+            return
         QSettings().setValue("main-window/geometry", self.saveGeometry())
         self.shutdown()
         super().closeEvent(event)

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from app.clock import format_clock
 from app.models import Interview, Recording, Segment
 from app.transcript import group_by_question, segment_at, speaker_name
 
@@ -57,12 +58,7 @@ class RowLook(NamedTuple):
     redacted: bool = False
 
 
-def format_time(seconds: float) -> str:
-    """0:03, 12:40 or 1:02:05: minutes and seconds, hours only when needed."""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+format_time = format_clock  # the one clock format, under the name the screens use
 
 
 def heading_text(index: int | None, question: str | None, *, empty: bool = False) -> str:

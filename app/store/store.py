@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
 
+from app.consent import check_scopes
 from app.errors import InvalidInput, NotFound
 from app.models import (
     CONSENT_WORDING_VERSION,
-    SCOPES,
     Interview,
     Marker,
     Recording,
@@ -22,8 +24,10 @@ from app.models import (
 )
 from app.store import rows
 from app.store.connection import ConnectionPool
+from app.store.errors import guarded, is_storage_error, translate
 
 
+@guarded(lambda store: store.path)
 class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -37,11 +41,32 @@ class Store:
     def close(self) -> None:
         self._pool.close()
 
-    def transaction(self) -> AbstractContextManager:
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
         """Group several store calls into one all-or-nothing change (nests safely)."""
-        return self.db.atomic()
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as exc:  # a commit can fail too (locked, full, read-only)
+            if not is_storage_error(exc):
+                raise
+            raise translate(exc, self.path) from exc
 
-    @contextmanager
+    @property
+    def read_only(self) -> bool:
+        return self._pool.read_only is not None
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why nothing can be saved (empty when it can)."""
+        problem = self._pool.read_only
+        return problem.message if problem is not None else ""
+
+    def require_writable(self) -> None:
+        """Raise why nothing can be saved (read-only, full), before any work starts."""
+        self._pool.require_writable()
+
+    @contextlib.contextmanager
     def write_transaction(self) -> Iterator[None]:
         """A transaction that takes the write lock before its first read (nests safely).
 
@@ -53,13 +78,24 @@ class Store:
             with self.db.atomic():
                 yield
             return
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:  # locked by another writer, read-only, full
+            if not is_storage_error(exc):
+                raise
+            raise translate(exc, self.path) from exc
         try:
             yield
         except BaseException:
             conn.rollback()
             raise
-        conn.commit()
+        try:
+            conn.commit()
+        except sqlite3.Error as exc:
+            conn.rollback()
+            if not is_storage_error(exc):
+                raise
+            raise translate(exc, self.path) from exc
 
     # -- interviews -------------------------------------------------------------------------
 
@@ -108,7 +144,7 @@ class Store:
     def interview(self, interview_id: int) -> Interview:
         try:
             row = self.db["interviews"].get(interview_id)
-        except Exception as exc:  # sqlite_utils.db.NotFoundError
+        except NotFoundError as exc:  # only a missing row; other errors say what they are
             raise NotFound(f"There is no interview with id {interview_id}.") from exc
         result = rows.interview(row)
         result.participants = [
@@ -124,6 +160,14 @@ class Store:
             )
         ]
         return result
+
+    def interview_exists(self, interview_id: int) -> bool:
+        row = self.db.execute("SELECT 1 FROM interviews WHERE id = ?", [interview_id]).fetchone()
+        return row is not None
+
+    def recording_paths(self) -> list[str]:
+        """Every audio path the database knows (relative to the data folder)."""
+        return [r[0] for r in self.db.execute("SELECT path FROM recordings").fetchall()]
 
     def interviews(self, *, search: str | None = None) -> list[Interview]:
         where, args = None, []
@@ -210,13 +254,7 @@ class Store:
         interview = self.interview(interview_id)
         if participant_id not in {p.id for p in interview.participants}:
             raise NotFound(f"Participant {participant_id} is not part of interview {interview_id}.")
-        scope_list = sorted(set(scopes))
-        unknown = [s for s in scope_list if s not in SCOPES]
-        if unknown:
-            raise InvalidInput(
-                f"Unknown consent scope: {', '.join(unknown)}.",
-                f"Use one of: {', '.join(SCOPES)}.",
-            )
+        scope_list = check_scopes(scopes)
         self.db["consents"].insert(
             {
                 "interview_id": interview_id,
@@ -333,7 +371,7 @@ class Store:
     def recording(self, recording_id: int) -> Recording:
         try:
             row = self.db["recordings"].get(recording_id)
-        except Exception as exc:
+        except NotFoundError as exc:
             raise NotFound(f"There is no recording with id {recording_id}.") from exc
         return rows.recording(row, self.markers(recording_id))
 

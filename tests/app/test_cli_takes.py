@@ -20,7 +20,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def two_takes(home: Path, testdata: Path, capsys: pytest.CaptureFixture[str]) -> int:
     code, out, _ = run(
         capsys, "import", str(testdata / "librivox-0870.wav"), "--title", "CLI takes",
-        "--interviewer", "Ann", "--interviewee", "Bo", "--json",
+        "--interviewer", "Ann", "--interviewee", "Bo", "--consent", "record", "--json",
     )  # fmt: skip
     assert code == 0
     interview_id = json.loads(out)["id"]
