@@ -11,9 +11,9 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app import approval, names
+from app import approval, names, takes
 from app.atomic import write_atomic
-from app.errors import InvalidInput
+from app.errors import InvalidInput, NoTranscript
 from app.export import markdown as md
 from app.export.post_text import PostContent, build_post
 from app.export.review import REVIEW_FORMATS, render_review_docx, render_review_html
@@ -24,7 +24,8 @@ from app.transcript import speaker_name, tidy
 if TYPE_CHECKING:
     from app.approval import ApprovalState
     from app.context import AppContext
-    from app.models import Interview, Participant, Script, Transcript
+    from app.editing import TranscriptEdits
+    from app.models import Interview, Participant, Script, Segment, Transcript
     from app.scripts import ScriptLibrary
     from app.store import Store
 
@@ -34,9 +35,14 @@ class PostServices:
     store: Store
     scripts: ScriptLibrary
 
-    # Given by Services.
-    def script_for(self, interview: Interview) -> Script | None: ...  # pragma: no cover
-    def require_transcript(self, interview_id: int) -> Transcript: ...  # pragma: no cover
+    edits: TranscriptEdits
+
+    if TYPE_CHECKING:  # given by Services
+
+        def script_for(self, interview: Interview) -> Script | None: ...
+        def require_transcript(self, interview_id: int) -> Transcript: ...
+        def transcript_revision(self, interview_id: int) -> int | None: ...
+        def _notify(self, kind: str, interview_id: int | None = None) -> None: ...
 
     # -- the post ---------------------------------------------------------------------------
 
@@ -47,13 +53,19 @@ class PostServices:
     def save_post(self, interview_id: int, post: Post) -> PostState:
         """Store the post's new choices as one new version (undoable)."""
         self.store.interview(interview_id)
-        return self.store.save_post(interview_id, validated(post))
+        state = self.store.save_post(interview_id, validated(post))
+        self._notify("post", interview_id)
+        return state
 
     def undo_post(self, interview_id: int) -> PostState:
-        return self.store.move_post_head(interview_id, -1)
+        state = self.store.move_post_head(interview_id, -1)
+        self._notify("post", interview_id)
+        return state
 
     def redo_post(self, interview_id: int) -> PostState:
-        return self.store.move_post_head(interview_id, +1)
+        state = self.store.move_post_head(interview_id, +1)
+        self._notify("post", interview_id)
+        return state
 
     def suggested_tags(self, interview_id: int) -> list[str]:
         script = self.script_for(self.store.interview(interview_id))
@@ -62,10 +74,9 @@ class PostServices:
     def post_content(self, interview_id: int) -> PostContent:
         """What the post says now: transcript, script and the stored choices together."""
         interview = self.store.interview(interview_id)
-        transcript = self.require_transcript(interview_id)
         return build_post(
             interview,
-            transcript.segments,
+            self._post_segments(interview_id),
             self.store.post_state(interview_id).post,
             suggested_tags=self.suggested_tags(interview_id),
         )
@@ -76,10 +87,15 @@ class PostServices:
         current = self.store.post_state(interview_id).post
         return build_post(
             interview,
-            self.require_transcript(interview_id).segments,
+            self._post_segments(interview_id),
             Post(omit_fillers=current.omit_fillers),
             suggested_tags=self.suggested_tags(interview_id),
         )
+
+    def _post_segments(self, interview_id: int) -> list[Segment]:
+        """The segments of the included takes, in order, each on its own take's timeline."""
+        segments = self.require_transcript(interview_id).segments
+        return takes.in_takes(segments, takes.included_takes(self.store.recordings(interview_id)))
 
     def set_pull_quote(self, interview_id: int, segment_index: int | None) -> PostState:
         """Quote one transcript line under the intro (None: no quote)."""
@@ -141,6 +157,7 @@ class PostServices:
             )
         assert person.id is not None
         self.store.add_approval(interview_id, person.id, sha256=text_hash, text=text)
+        self._notify("post", interview_id)
 
     def check_can_approve(self, interview_id: int, participant: str | int) -> Participant:
         """The participant (by name, id or role), once consent (the first gate) is there."""
@@ -185,17 +202,13 @@ class PostServices:
         return names.misspellings(transcript.segments, interview, self.ctx.settings.glossary)
 
     def replace_name(self, interview_id: int, wrong: str, right: str) -> int:
-        """Replace a misspelt name everywhere in the transcript, in one transaction."""
+        """Replace a misspelt name everywhere in the transcript: one undoable edit."""
         if not wrong.strip() or not right.strip():
             raise InvalidInput("Both the wrong and the right spelling are needed.", "Type both.")
-        with self.store.transaction():
-            transcript_id = self.store.transcript_id(interview_id)
-            transcript = self.require_transcript(interview_id)
-            segments, count = names.replace_word(transcript.segments, wrong, right)
-            if count and transcript_id is not None:
-                self.store.replace_segments(transcript_id, segments)
-                self.store.set_status(interview_id, "edited")
-        return count
+        revision = self.transcript_revision(interview_id)
+        if revision is None:
+            raise NoTranscript(f"Interview {interview_id} has not been transcribed yet.")
+        return self.edits.replace_name(interview_id, revision, wrong, right).count
 
     # -- review copy ------------------------------------------------------------------------
 

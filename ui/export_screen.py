@@ -34,12 +34,14 @@ from PySide6.QtWidgets import (
 
 from app import export
 from app.errors import ApprovalMissing, ApprovalOutdated, BuddyError, ConsentMissing, FileExists
+from app.notices import Change
 from app.services import Services
 from app.settings import Settings
 from ui.announce import announce
 from ui.dialogs import ask
 from ui.errors import show_error
 from ui.export_post_actions import PostActions
+from ui.notices import on_change
 from ui.post_editor import PostEditor
 from ui.scrolling import VerticalScroll
 
@@ -76,17 +78,20 @@ class ExportScreen(PostActions, QWidget):
     status_changed = Signal(str)
 
     def __init__(
-        self, services: Services, settings: Settings, parent: QWidget | None = None
+        self, services: Services, settings: Settings | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.services = services
-        #: Public: the main window swaps in new settings after the settings dialog.
-        self.settings = settings
+        # ``settings`` is not kept: the screen reads the services' settings each time, so it
+        # never holds a stale copy (the parameter stays for callers that pass it).
+        del settings
         self.interview_id: int | None = None
         self.text = ""
         self.blocked: ConsentMissing | None = None
         self._announced = ""
         self._build()
+        # Edits elsewhere (the transcript, another window, the approval) show here at once.
+        on_change(services.notices, self._on_change)
 
     # -- construction -------------------------------------------------------------------
 
@@ -359,6 +364,13 @@ class ExportScreen(PostActions, QWidget):
         else:
             self.publish_button.setEnabled(True)
 
+    def _on_change(self, change: Change) -> None:
+        if self.interview_id is None or change.interview_id != self.interview_id:
+            return
+        if change.kind in ("transcript", "interview", "post", "recordings") and self.isVisible():
+            self.editor.reload()
+            self.refresh()
+
     def _show_approvals(self) -> None:
         assert self.interview_id is not None
         try:
@@ -370,19 +382,21 @@ class ExportScreen(PostActions, QWidget):
                  "missing": "not approved yet"}  # fmt: skip
         self.approval_label.setText("; ".join(f"{s.name}: {words[s.state]}" for s in states))
 
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
     def _choice_changed(self) -> None:
-        self.settings.export_flavour = self.flavour_name
-        self._remember()
+        self._remember(export_flavour=self.flavour_name)
         self.refresh()
 
     def _folder_changed(self) -> None:
-        self.settings.export_folder = self.folder.text().strip()
-        self._remember()
+        self._remember(export_folder=self.folder.text().strip())
 
-    def _remember(self) -> None:
+    def _remember(self, **changes: str) -> None:
         # The next export starts from the same choices; losing them is no reason to fail.
-        with contextlib.suppress(OSError):
-            self.settings.save(self.services.paths.settings_file)
+        with contextlib.suppress(BuddyError):
+            self.services.update_settings(**changes)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -430,8 +444,7 @@ class ExportScreen(PostActions, QWidget):
         except BuddyError as error:
             show_error(self, error)
             return None
-        self.settings.export_folder = str(folder)
-        self._remember()
+        self._remember(export_folder=str(folder))
         self._say(f"Saved {path.name} in {path.parent}.")
         self.exported.emit(path)
         return path

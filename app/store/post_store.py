@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from app.post import Post, PostState
 from app.store import rows
+from app.store.errors import guarded
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Approval:
     approved_at: datetime
 
 
+@guarded(lambda store: store.path)
 class PostTables:
     """Mixed into ``Store``: it gives ``db``; these methods own the post and approval tables."""
 
