@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 
+from app.clock import format_clock
 from app.export.markdown import escape_block, escape_inline
 from app.export.post_text import PostContent, PostParagraph
 
@@ -32,13 +33,6 @@ p.summary { font-style: italic; }
 """
 
 
-def clock(seconds: float) -> str:
-    total = max(int(seconds), 0)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
 def _time_labeller(content: PostContent) -> Callable[[PostParagraph], str]:
     """Times are on each take's own timeline; with several takes the take is named too."""
     takes: list[int] = []
@@ -49,8 +43,8 @@ def _time_labeller(content: PostContent) -> Callable[[PostParagraph], str]:
 
     def label(para: PostParagraph) -> str:
         if len(takes) > 1 and para.recording_id in takes:
-            return f"take {takes.index(para.recording_id) + 1}, {clock(para.start)}"
-        return clock(para.start)
+            return f"take {takes.index(para.recording_id) + 1}, {format_clock(para.start)}"
+        return format_clock(para.start)
 
     return label
 

@@ -18,3 +18,5 @@ def put_segments(services: Services, interview_id: int, segments: Sequence[Segme
     assert transcript_id is not None, "the interview has no transcript"
     with store.transaction():
         store.replace_segments(transcript_id, segments)
+        # A new revision, as every change has: the editing layer then reads the new lines.
+        store.bump_revision(transcript_id)

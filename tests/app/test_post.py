@@ -325,7 +325,7 @@ def test_the_word_review_copy_reads_back(stored: int, services: Services, tmp_pa
     assert "Making music with switches" in texts
     assert "What surprised you about the workshops?" in texts
     answer = next(t for t in texts if "How quickly the students" in t)
-    assert answer.startswith("[00:19] Priya Shah: How quickly")
+    assert answer.startswith("[0:19] Priya Shah: How quickly")
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert len(headings) == 5
 
@@ -337,7 +337,7 @@ def test_the_html_review_copy_is_self_contained(
     html = path.read_text(encoding="utf-8")
     assert "Draft for review" in html and "<script" not in html.lower()
     assert "http" not in html  # nothing fetched from outside
-    assert '<span class="time">[00:19]</span><strong>Priya Shah:</strong> How quickly' in html
+    assert '<span class="time">[0:19]</span><strong>Priya Shah:</strong> How quickly' in html
     with pytest.raises(InvalidInput):
         services.review_copy(stored, "review-pdf", out=tmp_path)
 

@@ -60,7 +60,7 @@ def test_the_review_copy_renders_in_chromium(
     text = " ".join(" ".join(page.parts).split())
     assert text.startswith("Draft for review")
     assert page.h2 == truth["questions"]
-    assert "[00:19] Priya Shah: How quickly the students started composing." in text
+    assert "[0:19] Priya Shah: How quickly the students started composing." in text
     shot = tmp_path / "review.png"
     drawn = _run(
         browser, tmp_path / "profile", f"--screenshot={shot}", "--window-size=900,1400",

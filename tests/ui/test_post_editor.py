@@ -187,7 +187,7 @@ def test_review_copies_are_written_and_the_html_renders(
     shown = document.toPlainText()
     assert shown.startswith("Draft for review")
     assert "What surprised you about the workshops?" in shown
-    assert "[00:19]Priya Shah: How quickly the students" in shown.replace("] ", "]")
+    assert "[0:19]Priya Shah: How quickly the students" in shown.replace("] ", "]")
     word = screen.save_review_copy(out / "for-priya.docx", "review-docx")
     assert word is not None
     assert docx.Document(str(word)).paragraphs[0].text.startswith("Draft for review")
