@@ -121,10 +121,25 @@ class Recording:
     device: str = ""
     message: str = ""
     markers: list[Marker] = field(default_factory=list)
+    #: Whose voice each channel carries (a call: microphone, then the call), by role; empty
+    #: when the channels are one room's microphone and only the voices can tell people apart.
+    channel_roles: list[Role] = field(default_factory=list)
 
     @property
     def question_markers(self) -> list[Marker]:
         return sorted((m for m in self.markers if m.kind == "question"), key=lambda m: m.time_s)
+
+
+@dataclass
+class VoiceSample:
+    """A few seconds of one participant alone, kept to tell the voices apart."""
+
+    interview_id: int
+    participant_id: int
+    path: str  # relative to the data folder
+    duration_s: float
+    created_at: datetime
+    id: int | None = None
 
 
 @dataclass
