@@ -14,7 +14,7 @@ SCOPES: tuple[str, ...] = ("record", "publish-text", "publish-audio")
 
 #: Bumped whenever the consent wording in resources/consent.md changes meaningfully, so that
 #: a stored consent always says which words the person agreed to.
-CONSENT_WORDING_VERSION = "1"
+CONSENT_WORDING_VERSION = "2"
 
 InterviewStatus = Literal["new", "recorded", "recovered", "transcribed", "edited", "exported"]
 RecordingStatus = Literal["recording", "complete", "recovered", "imported", "stopped-early"]
