@@ -16,10 +16,11 @@ import numpy as np
 
 from app.models import Segment
 from app.speakers.embed import MIN_SAMPLES, Embedder
-from app.speakers.fbank import SAMPLE_RATE
+from app.speakers.fbank import FRAME_SHIFT, SAMPLE_RATE, fbank, frame_count
 
 WINDOW_S = 1.5
-HOP_S = 0.5
+HOP_S = 0.75
+FRAME_SECONDS = FRAME_SHIFT / SAMPLE_RATE
 #: Scores closer to zero than this say nothing: the text rule's answer stands.
 MARGIN = 0.04
 #: Two "voices" this alike are one person (or a take too short to tell): keep the text rule.
@@ -30,6 +31,8 @@ SAME_VOICE_COSINE = 0.85
 class Window:
     start: float
     end: float
+    #: Where its stretch of speech starts: the window's frames are cut from that stretch's.
+    origin: float = 0.0
 
 
 def speech_regions(audio: np.ndarray) -> list[tuple[float, float]]:
@@ -49,17 +52,36 @@ def windows_in(regions: Sequence[tuple[float, float]]) -> list[Window]:
         if length * SAMPLE_RATE < MIN_SAMPLES:
             continue
         if length <= WINDOW_S:
-            out.append(Window(start, end))
+            out.append(Window(start, end, start))
             continue
         count = int(np.ceil((length - WINDOW_S) / HOP_S)) + 1
         for begin in np.linspace(start, end - WINDOW_S, count):
-            out.append(Window(float(begin), float(begin) + WINDOW_S))
+            # Starts on the stretch's 10 ms frame grid, so its features are a slice of the
+            # stretch's: computing them once per stretch, not once per overlapping window.
+            frames = round((float(begin) - start) / FRAME_SECONDS)
+            begin = start + frames * FRAME_SECONDS
+            out.append(Window(begin, begin + WINDOW_S, start))
     return out
 
 
 def embed_windows(audio: np.ndarray, windows: Sequence[Window], embedder: Embedder) -> np.ndarray:
-    clips = [audio[int(w.start * SAMPLE_RATE) : int(w.end * SAMPLE_RATE)] for w in windows]
-    return embedder.embed(clips) if clips else np.zeros((0, 192), dtype=np.float32)
+    if not windows:
+        return np.zeros((0, 192), dtype=np.float32)
+    stretches: dict[float, np.ndarray] = {}
+    features = []
+    for w in windows:
+        if w.origin not in stretches:
+            last = max(x.end for x in windows if x.origin == w.origin)
+            clip = audio[_sample(w.origin) : _sample(w.origin) + _sample(last - w.origin)]
+            stretches[w.origin] = fbank(clip)
+        first = round((w.start - w.origin) / FRAME_SECONDS)
+        feats = stretches[w.origin][first : first + frame_count(_sample(w.end - w.start))]
+        features.append(feats - feats.mean(axis=0, keepdims=True))
+    return embedder.embed_features(features)
+
+
+def _sample(seconds: float) -> int:
+    return round(seconds * SAMPLE_RATE)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
