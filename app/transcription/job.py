@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -24,6 +25,8 @@ from app.store import Store
 from app.store.rows import now
 from app.transcription.engine import Engine
 from app.transcription.silence import drop_speech_over_silence
+
+log = logging.getLogger(__name__)
 
 #: Takes in these states hold usable audio; "recording" means a take still being written.
 USABLE = ("imported", "complete", "recovered", "stopped-early")
@@ -52,20 +55,34 @@ def _speakers(
     segments: list[Segment],
     embedder: Embedder | None,
 ) -> list[Segment]:
-    """One take's words to the person whose channel or voice they are in."""
+    """One take's words to the person whose channel or voice they are in.
+
+    A missing or damaged voice model is an error to fix; any other failure here keeps the
+    text rule's speakers rather than throwing away a finished transcription.
+    """
     roles = recording.channel_roles if recording.channels == len(recording.channel_roles) else []
-    return speakers_for_take(
-        segments,
-        audio,
-        names={
-            "interviewer": interview.interviewer.name if interview.interviewer else "Interviewer",
-            "interviewee": interview.interviewee.name if interview.interviewee else "Interviewee",
-        },
-        samples=load_samples(store, paths, interview),
-        channels=load_channels(paths.data / recording.path) if roles else None,
-        channel_roles=roles,
-        embedder=embedder,
-    )
+    try:
+        return speakers_for_take(
+            segments,
+            audio,
+            names={
+                "interviewer": interview.interviewer.name
+                if interview.interviewer
+                else "Interviewer",
+                "interviewee": interview.interviewee.name
+                if interview.interviewee
+                else "Interviewee",
+            },
+            samples=load_samples(store, paths, interview),
+            channels=load_channels(paths.data / recording.path) if roles else None,
+            channel_roles=roles,
+            embedder=embedder,
+        )
+    except BuddyError:
+        raise
+    except Exception:
+        log.exception("Telling the voices apart failed; speakers come from the question text")
+        return segments
 
 
 def transcribe_interview(

@@ -60,11 +60,15 @@ def test_two_people_sound_apart_and_one_person_sounds_alike(testdata: Path) -> N
     assert va @ va2 > va @ vb + 0.2
 
 
-def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
-    from app.errors import ModelMissing
+def test_missing_or_damaged_model_is_a_clear_error(tmp_path: Path) -> None:
+    from app.errors import ModelDamaged, ModelMissing
 
     with pytest.raises(ModelMissing, match="voice model"):
         Embedder(tmp_path / "nothing.onnx").embed([np.zeros(16000, dtype=np.float32)])
+    damaged = tmp_path / "campplus.onnx"
+    damaged.write_bytes(model_path().read_bytes()[:100_000])
+    with pytest.raises(ModelDamaged, match="cannot be loaded"):
+        Embedder(damaged).embed([np.zeros(16000, dtype=np.float32)])
 
 
 # -- words -----------------------------------------------------------------------------------
