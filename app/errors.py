@@ -110,3 +110,12 @@ class NothingToTranscribe(BuddyError):
 
 class NoTranscript(BuddyError):
     default_hint = "Run 'buddy-interviews transcribe ID' first."
+
+
+class CallAudioUnavailable(BuddyError):
+    """The call's sound (the computer's output) cannot be recorded on this computer."""
+
+    default_hint = (
+        "The take records your microphone only; the other person's voice is still heard if the "
+        "call plays through the laptop's speakers."
+    )

@@ -41,7 +41,14 @@ class Services:
     # -- interviews -------------------------------------------------------------------------
 
     def new_interview(
-        self, title: str, *, interviewer: str, interviewee: str, script_id: str | None = None
+        self,
+        title: str,
+        *,
+        interviewer: str,
+        interviewee: str,
+        script_id: str | None = None,
+        on_call: bool = False,
+        here_role: str = "interviewer",
     ) -> Interview:
         script: Script | None = self.scripts.get(script_id) if script_id else None
         return self.store.create_interview(
@@ -50,6 +57,8 @@ class Services:
             interviewee=interviewee,
             script_id=script_id,
             questions=[q.text for q in script.questions] if script else (),
+            on_call=on_call,
+            here_role=here_role,
         )
 
     def interviews(self, *, search: str | None = None) -> list[Interview]:
@@ -125,6 +134,8 @@ class Services:
         on_level: Callable[[Any], None] | None = None,
         on_event: Callable[[str, str], None] | None = None,
         stream_factory: Callable[..., Any] | None = None,
+        on_call_level: Callable[[Any], None] | None = None,
+        on_notice: Callable[[str, str], None] | None = None,
     ) -> Recorder:
         """A recorder for a new take of this interview (not started yet)."""
         # Imported here: the recorder pulls in the sound stack, not needed to open the window.
@@ -139,6 +150,8 @@ class Services:
             stream_factory=stream_factory,
             on_level=on_level,
             on_event=on_event,
+            on_call_level=on_call_level,
+            on_notice=on_notice,
         )
 
     def recordings(self, interview_id: int) -> list[Recording]:

@@ -18,7 +18,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from app.audio import levels
+from app.audio.channel_align import ChannelAligner
 from app.audio.wav_writer import AudioWriter
 from app.models import Marker
 
@@ -34,7 +37,8 @@ LevelHandler = Callable[[levels.Level], None]
 
 class TakeWriter:
     """Consumes ``feed`` items: ("audio", block, overflowed, stamp), ("question", index),
-    ("pause", stamp), ("resume", stamp), ("stop", stamp)."""
+    ("pause", stamp), ("resume", stamp), ("stop", stamp); on a call also ("call", mono frames,
+    stamp) and ("call-lost", stamp), paired with the microphone by ``aligner``."""
 
     def __init__(
         self,
@@ -47,8 +51,15 @@ class TakeWriter:
         save_marker: Callable[[Marker], object],
         on_level: LevelHandler | None = None,
         on_failure: Callable[[OSError], None] | None = None,
+        aligner: ChannelAligner | None = None,
+        on_call_level: LevelHandler | None = None,
+        on_call_lost: Callable[[float], None] | None = None,
     ) -> None:
         self._writer = writer
+        self._aligner = aligner
+        self._on_call_level = on_call_level
+        self._on_call_lost = on_call_lost
+        self.call_level = levels.SILENT
         self._feed = feed
         self.samplerate = samplerate
         self._clock = clock
@@ -130,11 +141,16 @@ class TakeWriter:
                 self.level = levels.measure(
                     block, seconds=len(block) / self.samplerate, previous=self.level
                 )
+                if paused_at is None and overflowed:
+                    self._remember(Marker(kind="overflow", time_s=self.position_s))
+                if self._aligner is not None:
+                    # The file's frames follow once the call's matching frames are in.
+                    paired = self._aligner.push_mic(block, stamp=stamp, keep=paused_at is None)
+                    self._write_all(paired)
+                elif paused_at is None:
+                    self._write(block)
                 if paused_at is None:
-                    if overflowed:
-                        self._remember(Marker(kind="overflow", time_s=self.position_s))
-                    self._writer.write(block)
-                    self.frames += len(block)
+                    self.frames += len(block)  # the take's timeline, held frames included
                     self.max_lag_s = max(self.max_lag_s, self._clock() - stamp)
                 seen += len(block)
                 if seen >= level_due:
@@ -150,10 +166,49 @@ class TakeWriter:
             elif kind == "resume" and paused_at is not None:
                 self._remember_pause(paused_at, item[1])
                 paused_at = None
+            elif kind == "call":
+                self._take_call(item[1], item[2])
+            elif kind == "call-lost":
+                self._call_lost()
             elif kind == "stop":
                 if paused_at is not None:
                     self._remember_pause(paused_at, item[1])
+                if self._aligner is not None:
+                    self._write_all(self._aligner.flush())
                 return
+
+    def _write(self, block: np.ndarray) -> None:
+        """Every block that goes into the file passes here (frames x channels, float32)."""
+        self._writer.write(block)
+
+    def _write_all(self, blocks: list[np.ndarray]) -> None:
+        for block in blocks:
+            self._write(block)
+
+    def _take_call(self, samples: np.ndarray, stamp: float) -> None:
+        assert self._aligner is not None, "call audio on a take without a call channel"
+        self.call_level = levels.measure(
+            samples, seconds=len(samples) / self.samplerate, previous=self.call_level
+        )
+        if self._on_call_level is not None:
+            try:
+                self._on_call_level(self.call_level)
+            except Exception:
+                log.exception("A call level listener failed")
+        self._write_all(self._aligner.push_call(samples, stamp=stamp))
+
+    def _call_lost(self) -> None:
+        if self._aligner is None:
+            return
+        at = self.position_s
+        self._remember(Marker(kind="call-lost", time_s=at))
+        self._write_all(self._aligner.call_lost())
+        self.call_level = levels.SILENT
+        if self._on_call_lost is not None:
+            try:
+                self._on_call_lost(at)
+            except Exception:
+                log.exception("A call-lost listener failed")
 
     def _tell_level(self) -> None:
         if self._on_level is None:

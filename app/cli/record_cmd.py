@@ -76,12 +76,17 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
         events.append((kind, message))
         done.set()
 
+    def on_notice(kind: str, message: str) -> None:
+        # The take goes on: say it on its own line, above the meter.
+        print(f"\r{' ' * 79}\r{message}", flush=True)
+
     recorder = Recorder(
         ctx.store,
         ctx.paths,
         interview.id,
         device=args.device if args.device is not None else (ctx.settings.input_device or None),
         on_event=on_event,
+        on_notice=on_notice,
     )
     questions = interview.questions
     with _stop_on_signals(done):
@@ -92,6 +97,10 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
             f"{recorder.samplerate} Hz. Press Enter for the next question, Ctrl-C to stop.",
             flush=True,
         )
+        if recorder.on_call:
+            print(
+                "On a call: channel 1 is your microphone, channel 2 the call's sound.", flush=True
+            )
         if questions:
             _say_question(recorder.question_index, questions)
         threading.Thread(

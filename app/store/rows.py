@@ -33,6 +33,8 @@ def interview(row: dict[str, Any]) -> Interview:
         updated_at=from_iso(row["updated_at"]),
         notes=row["notes"] or "",
         questions=json.loads(row["questions"] or "[]"),
+        on_call=bool(row.get("on_call") or 0),
+        here_role=row.get("here_role") or "interviewer",
     )
 
 
@@ -64,6 +66,7 @@ def recording(row: dict[str, Any], markers: list[Marker]) -> Recording:
         device=row["device"] or "",
         message=row["message"] or "",
         markers=markers,
+        channel_roles=json.loads(row["channel_roles"]) if row.get("channel_roles") else None,
     )
 
 

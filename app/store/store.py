@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from app.errors import InvalidInput, NotFound
 from app.models import (
     CONSENT_WORDING_VERSION,
+    ROLES,
     SCOPES,
     Interview,
     Marker,
@@ -51,8 +52,11 @@ class Store:
         interviewee: str,
         script_id: str | None = None,
         questions: Sequence[str] = (),
+        on_call: bool = False,
+        here_role: str = "interviewer",
     ) -> Interview:
         title, interviewer, interviewee = title.strip(), interviewer.strip(), interviewee.strip()
+        _check_role(here_role)
         if not title:
             raise InvalidInput("The interview needs a title.", "Give it a short title.")
         if not interviewer or not interviewee:
@@ -73,6 +77,8 @@ class Store:
                         "updated_at": stamp,
                         "notes": "",
                         "questions": json.dumps(list(questions)),
+                        "on_call": int(on_call),
+                        "here_role": here_role,
                     }
                 )
                 .last_pk
@@ -129,6 +135,8 @@ class Store:
         notes: str | None = None,
         status: str | None = None,
         questions: Sequence[str] | None = None,
+        on_call: bool | None = None,
+        here_role: str | None = None,
     ) -> Interview:
         self.interview(interview_id)  # NotFound early
         changes: dict[str, object] = {"updated_at": rows.to_iso(rows.now())}
@@ -142,6 +150,11 @@ class Store:
             changes["status"] = status
         if questions is not None:
             changes["questions"] = json.dumps(list(questions))
+        if on_call is not None:
+            changes["on_call"] = int(on_call)
+        if here_role is not None:
+            _check_role(here_role)
+            changes["here_role"] = here_role
         self.db["interviews"].update(interview_id, changes)
         return self.interview(interview_id)
 
@@ -222,6 +235,7 @@ class Store:
         duration_s: float = 0.0,
         original_name: str = "",
         device: str = "",
+        channel_roles: Sequence[str] | None = None,
     ) -> Recording:
         self.interview(interview_id)
         rec_id = (
@@ -239,6 +253,7 @@ class Store:
                     "original_name": original_name,
                     "device": device,
                     "message": "",
+                    "channel_roles": _roles_json(channel_roles),
                 }
             )
             .last_pk
@@ -254,6 +269,7 @@ class Store:
         message: str | None = None,
         sample_rate: int | None = None,
         channels: int | None = None,
+        channel_roles: Sequence[str] | None = None,
     ) -> Recording:
         changes = {
             k: v
@@ -263,6 +279,7 @@ class Store:
                 "message": message,
                 "sample_rate": sample_rate,
                 "channels": channels,
+                "channel_roles": _roles_json(channel_roles),
             }.items()
             if v is not None
         }
@@ -427,3 +444,17 @@ class Store:
             [interview_id],
         ).fetchone()
         return bool(row[0])
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise InvalidInput(f"Unknown role '{role}'.", f"Use {' or '.join(ROLES)}.")
+
+
+def _roles_json(roles: Sequence[str] | None) -> str | None:
+    """Channel roles as stored: a JSON list, each an interview role; None stays None."""
+    if roles is None:
+        return None
+    for role in roles:
+        _check_role(role)
+    return json.dumps(list(roles))
