@@ -15,7 +15,7 @@ On a call (``interview.on_call``) a second stream, the computer's sound output, 
 ``app.audio.call_capture`` on its own thread into the same queue; the take is then two channels
 (0: the microphone, the person at this laptop; 1: the call, the other person), paired by
 ``app.audio.channel_align``. Where the output cannot be recorded the take is the microphone
-alone and ``call_note`` says why; when the output vanishes mid-take the call channel turns to
+alone and ``call.note`` says why; when the output vanishes mid-take the call channel turns to
 silence (never the microphone) and ``on_notice("call-stopped", ...)`` says so.
 """
 
@@ -35,8 +35,8 @@ from typing import Any, Literal
 import numpy as np
 
 from app.audio import levels, takes
-from app.audio.call_capture import Loopback, LoopbackCapture, find_loopback
-from app.audio.channel_align import ChannelAligner
+from app.audio.call_capture import Loopback, find_loopback
+from app.audio.call_channel import CallChannel, NoticeHandler
 from app.audio.devices import (
     InputDevice,
     InputStreamLike,
@@ -50,7 +50,7 @@ from app.audio.devices import (
 from app.audio.take_writer import LevelHandler, TakeWriter
 from app.audio.takes import format_clock
 from app.audio.wav_writer import WavWriter, WriterFactory
-from app.errors import BuddyError, CallAudioUnavailable, DeviceFormatRefused
+from app.errors import BuddyError, DeviceFormatRefused
 from app.models import Marker
 from app.paths import Paths
 from app.store import Store
@@ -70,9 +70,6 @@ STREAM_CLOSE_TIMEOUT_S = 3.0
 State = Literal["idle", "recording", "paused", "stopping", "stopped"]
 #: (kind, message), kind one of "device-stopped", "disk-full", "write-failed": the take ended.
 EventHandler = Callable[[str, str], None]
-#: (kind, message) for what does not end the take: "call-unavailable" (at start, the take is
-#: the microphone alone) and "call-stopped" (the call channel is silence from here on).
-NoticeHandler = Callable[[str, str], None]
 
 
 @dataclass(frozen=True)
@@ -142,13 +139,20 @@ class Recorder:
         interview = store.interview(interview_id)
         # Question count bounds next_question(); 0 means the interview has no script.
         self._question_count = len(interview.questions)
-        self._call_wanted = interview.on_call if call is None else call
-        self._channel_roles = [interview.here_role, interview.call_role]
-        self._find_loopback = loopback
         self._on_call_level = on_call_level
-        self._on_notice = on_notice
 
         self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        wanted = interview.on_call if call is None else call
+        #: The call's side of a call take (None: not a call).
+        self.call: CallChannel | None = None
+        if wanted:
+            self.call = CallChannel(
+                self._queue,
+                find=loopback,
+                roles=[interview.here_role, interview.call_role],
+                clock=clock,
+                on_notice=on_notice,
+            )
         self._state: State = "idle"
         self._state_lock = threading.Lock()  # never taken by the audio callback
         self._finished = threading.Event()
@@ -170,12 +174,6 @@ class Recorder:
         self._take: TakeWriter | None = None
         self._lock_fd: int | None = None
         self._devices: list[InputDevice] = []
-        self._capture: LoopbackCapture | None = None
-        #: Why a call take records the microphone alone ("" when both channels record).
-        self.call_note = ""
-        #: Set when the call channel stopped mid-take: what the user was told.
-        self.call_message = ""
-        self.aligner: ChannelAligner | None = None
 
     # -- what the UI reads -------------------------------------------------------------------
 
@@ -194,12 +192,7 @@ class Recorder:
     @property
     def on_call(self) -> bool:
         """True when this take records the call's sound as its second channel."""
-        return self._capture is not None
-
-    @property
-    def call_live(self) -> bool:
-        """True while the call channel is still receiving the call's sound."""
-        return self._capture is not None and not self.call_message
+        return self.call is not None and self.call.recording
 
     @property
     def question_index(self) -> int:
@@ -229,10 +222,9 @@ class Recorder:
         if self._state != "idle":
             raise RuntimeError("A Recorder records one take; make a new one for the next.")
         device = self._resolve_device()
-        loopback = self._loopback() if self._call_wanted else None
         # On a call the microphone is one channel and the call the other.
-        mic_channels = 1 if loopback else max(1, min(self._channels, 2, device.channels))
-        channels = 2 if loopback else mic_channels
+        mic_channels = 1 if self.call else max(1, min(self._channels, 2, device.channels))
+        channels = 2 if self.call else mic_channels
         rate = int(self._samplerate or round(device.default_samplerate))
         takes.check_free_space(
             self._paths.audio,
@@ -242,9 +234,8 @@ class Recorder:
         )
         stream = self._open_stream(device, rate, mic_channels)
         try:
-            if loopback is not None:
-                self._capture = self._start_capture(loopback, rate)
-                channels = 2 if self._capture else 1
+            if self.call is not None and not self.call.open(rate):
+                channels = 1  # the take goes on with the microphone alone; call.note says why
             writer, path, relative = takes.create_take_file(
                 self._store,
                 self._paths,
@@ -255,12 +246,9 @@ class Recorder:
             )
         except BaseException:
             stream.close()
-            self._stop_capture()
+            self._close_call()
             raise
         self.device, self.samplerate, self.channels = device, rate, channels
-        device_name = device.name
-        if self._capture is not None:
-            device_name = f"{device.name} + the call ({self._capture.loopback.name})"
         self._stream, self.path = stream, path
         try:
             self._lock_fd = takes.hold_lock(path)
@@ -272,22 +260,20 @@ class Recorder:
                 status="recording",
                 sample_rate=rate,
                 channels=channels,
-                device=device_name,
-                channel_roles=self._channel_roles if self._capture else None,
+                device=self.call.describe(device.name) if self.call else device.name,
+                channel_roles=self.call.roles if self.on_call and self.call else None,
             )
             self.recording_id = record.id
             self._store.add_marker(record.id, Marker(kind="question", time_s=0.0, question_index=0))
         except BaseException:
             stream.close()
-            self._stop_capture()
+            self._close_call()
             writer.close()
             takes.release_lock(self._lock_fd)
             path.unlink(missing_ok=True)  # no row points at it (or the row says "recording")
             raise
 
         recording_id = record.id
-        if self._capture is not None:
-            self.aligner = ChannelAligner(rate)
         self._take = TakeWriter(
             writer,
             self._queue,
@@ -297,9 +283,9 @@ class Recorder:
             save_marker=lambda marker: self._store.add_marker(recording_id, marker),
             on_level=self._on_level,
             on_failure=self._writer_failed,
-            aligner=self.aligner,
+            aligner=self.call.aligner if self.call else None,
             on_call_level=self._on_call_level,
-            on_call_lost=self._call_stopped,
+            on_call_lost=self.call.stopped if self.call else None,
         )
         self._last_callback = self._started_at = self._clock()
         self._state = "recording"
@@ -312,58 +298,9 @@ class Recorder:
             self._end(status="stopped-early", message=message, event=None)
             raise DeviceFormatRefused(f"{message}\n{self._device_list()}") from exc
 
-    # -- the call's channel ------------------------------------------------------------------
-
-    def _loopback(self) -> Loopback | None:
-        try:
-            return self._find_loopback()
-        except CallAudioUnavailable as exc:
-            self._call_unavailable(exc)
-            return None
-
-    def _start_capture(self, loopback: Loopback, rate: int) -> LoopbackCapture | None:
-        capture = LoopbackCapture(
-            loopback,
-            samplerate=rate,
-            # The capture thread only queues, like the audio callback.
-            on_block=lambda mono, stamp: self._queue.put(("call", mono, stamp)),
-            on_lost=lambda _reason: self._queue.put(("call-lost", self._clock())),
-            clock=self._clock,
-        )
-        try:
-            capture.start()
-        except CallAudioUnavailable as exc:
-            capture.stop()
-            self._call_unavailable(exc)
-            return None
-        return capture
-
-    def _call_unavailable(self, exc: CallAudioUnavailable) -> None:
-        self.call_note = f"This take records your microphone only. {exc.message} {exc.hint}".strip()
-        log.warning("%s", self.call_note)
-        self._notify("call-unavailable", self.call_note)
-
-    def _call_stopped(self, at_s: float) -> None:
-        # Writer thread: the call's stream failed (its device vanished); the take goes on.
-        self.call_message = (
-            f"The call's sound stopped reaching the recording {format_clock(at_s)} into the "
-            f"take (was the headset or speaker unplugged or switched?). Recording goes on with "
-            f"your microphone only; everything recorded is kept. To record both voices again, "
-            f"stop, check the computer's sound output and start a new take."
-        )
-        self._notify("call-stopped", self.call_message)
-
-    def _notify(self, kind: str, message: str) -> None:
-        if self._on_notice is None:
-            return
-        try:
-            self._on_notice(kind, message)
-        except Exception:
-            log.exception("A notice listener failed")
-
-    def _stop_capture(self) -> None:
-        if self._capture is not None:
-            self._capture.stop()
+    def _close_call(self) -> None:
+        if self.call is not None:
+            self.call.close()
 
     def _resolve_device(self) -> InputDevice:
         if isinstance(self._device_spec, InputDevice):
@@ -503,7 +440,7 @@ class Recorder:
         try:
             if self._stream is not None:
                 close_stream(self._stream, timeout_s=STREAM_CLOSE_TIMEOUT_S)
-            self._stop_capture()  # its last blocks are queued before "stop"
+            self._close_call()  # its last blocks are queued before "stop"
             self._queue.put(("stop", self._clock()))
             if take is not None and writer_thread is not threading.current_thread():
                 take.join()
@@ -526,7 +463,10 @@ class Recorder:
         frames = take.frames if take else 0
         duration = frames / self.samplerate
         # A call take that lost (or never had) the call's sound says so wherever it is shown.
-        message = " ".join(part for part in (message, self.call_note, self.call_message) if part)
+        if self.call is not None:
+            message = " ".join(
+                part for part in (message, self.call.note, self.call.message) if part
+            )
         try:
             self._store.update_recording(
                 self.recording_id, status=status, duration_s=duration, message=message

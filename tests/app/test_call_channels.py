@@ -1,0 +1,282 @@
+"""Two streams with separate clocks made into one two-channel take, and the recorder on a call
+with a stand-in for the call's stream (the real one is in test_call_recording_real.py).
+
+Each sample holds the moment it was captured, as a frame number on one shared time line, so a
+written pair tells exactly how far apart the two channels are: ``call - microphone`` frames.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+import soundfile
+
+from app.audio.call_capture import Loopback
+from app.audio.channel_align import ChannelAligner
+from app.audio.recorder import Recorder
+from app.context import AppContext
+from app.errors import CallAudioUnavailable
+from tests.app.audio_fixtures import FakeStreamFactory, fake_device
+
+RATE = 16000
+
+
+def simulate(
+    aligner: ChannelAligner,
+    *,
+    seconds: float,
+    call_start_s: float,
+    call_ppm: float = 0.0,
+    mic_block: int = 1024,
+    call_block: int = 800,
+    jitter_s: float = 0.02,
+    keep: Any = lambda first: True,
+    call_until_s: float | None = None,
+    seed: int = 1,
+) -> np.ndarray:
+    """Feed both streams in arrival order; returns every written frame (frames x 2).
+
+    Sample values are capture moments in microphone frames: microphone frame i holds i; call
+    frame j, captured at ``call_start_s + j / (RATE * (1 + ppm))``, holds that moment.
+    """
+    rng = np.random.default_rng(seed)
+    events = []
+    for first in range(0, int(seconds * RATE), mic_block):
+        end = first + mic_block
+        block = np.arange(first, end, dtype=np.float64).reshape(-1, 1)
+        arrival = end / RATE + rng.uniform(0, jitter_s)
+        events.append((arrival, "mic", block, keep(first)))
+    call_rate = RATE * (1 + call_ppm * 1e-6)
+    last = seconds if call_until_s is None else call_until_s
+    for first in range(0, int((last - call_start_s) * call_rate), call_block):
+        index = np.arange(first, first + call_block)
+        moments = (call_start_s + index / call_rate) * RATE
+        arrival = call_start_s + (first + call_block) / call_rate + rng.uniform(0, jitter_s)
+        events.append((arrival, "call", moments, None))
+    events.sort(key=lambda e: e[0])
+    out = []
+    for arrival, kind, data, kept in events:
+        if kind == "mic":
+            out += aligner.push_mic(data, stamp=arrival, keep=kept)
+        else:
+            out += aligner.push_call(data, stamp=arrival)
+    if call_until_s is not None:
+        out += aligner.call_lost()
+    out += aligner.flush()
+    return np.concatenate(out).astype(np.float64)
+
+
+def offsets_ms(written: np.ndarray) -> np.ndarray:
+    """How far the call channel sits from the microphone, where the call has sound."""
+    has_call = written[:, 1] != 0
+    return (written[has_call, 1] - written[has_call, 0]) / RATE * 1000
+
+
+def test_streams_that_start_apart_line_up() -> None:
+    aligner = ChannelAligner(RATE)
+    written = simulate(aligner, seconds=20, call_start_s=0.3)
+    assert len(written) == len(range(0, 20 * RATE, 1024)) * 1024  # every frame, once
+    assert np.all(np.diff(written[:, 0]) == 1)
+    error = offsets_ms(written)
+    print(f"offset error: median {np.median(error):.2f} ms, worst {np.abs(error).max():.2f} ms")
+    assert np.abs(error).max() < 5.0
+    # The call began 0.3 s late: its channel is silence until then, then continuous.
+    assert np.all(written[: int(0.29 * RATE), 1] == 0)
+    assert aligner.stats.held_frames == 0
+
+
+def test_a_call_that_started_first_loses_only_what_came_before_the_take() -> None:
+    aligner = ChannelAligner(RATE)
+    written = simulate(aligner, seconds=10, call_start_s=-0.5)
+    assert np.abs(offsets_ms(written)).max() < 5.0
+    assert np.count_nonzero(written[:, 1] == 0) < RATE * 0.05
+    assert aligner.stats.dropped_frames >= int(0.45 * RATE)
+
+
+def test_drift_between_two_clocks_is_followed() -> None:
+    aligner = ChannelAligner(RATE)
+    written = simulate(aligner, seconds=120, call_start_s=0.0, call_ppm=200)
+    error = offsets_ms(written)
+    late = error[-RATE * 10 :]
+    print(
+        f"200 ppm drift over 120 s (uncorrected: 24 ms): last 10 s off by "
+        f"{np.abs(late).max():.2f} ms at worst"
+    )
+    assert np.abs(late).max() < 5.0
+
+
+def test_pauses_drop_both_channels_and_keep_them_together() -> None:
+    pause = range(3 * RATE, 5 * RATE)
+    aligner = ChannelAligner(RATE)
+    written = simulate(aligner, seconds=10, call_start_s=0.1, keep=lambda first: first not in pause)
+    assert not np.any(np.isin(written[:, 0], np.arange(3 * RATE + 1024, 5 * RATE - 1024)))
+    assert np.abs(offsets_ms(written)).max() < 5.0
+
+
+def test_after_the_call_is_lost_its_channel_is_silence() -> None:
+    aligner = ChannelAligner(RATE)
+    written = simulate(aligner, seconds=10, call_start_s=0.0, call_until_s=4.0)
+    after = written[written[:, 0] > 4.2 * RATE]
+    assert len(after) > 5 * RATE and np.all(after[:, 1] == 0)
+    assert np.abs(offsets_ms(written)).max() < 5.0
+
+
+def test_a_call_that_never_sends_holds_the_microphone_only_briefly() -> None:
+    aligner = ChannelAligner(RATE, max_wait_s=0.4)
+    out = []
+    for first in range(0, 5 * RATE, 1024):
+        block = np.full((1024, 1), 0.5, np.float32)
+        out += aligner.push_mic(block, stamp=(first + 1024) / RATE, keep=True)
+        assert aligner.held_frames <= 0.4 * RATE + 1024
+    written = np.concatenate(out)
+    assert len(written) > 4 * RATE and np.all(written[:, 1] == 0)
+
+
+# -- the recorder on a call, with a stand-in for the call's stream ------------------------------
+
+
+class PacedReader:
+    """Reads ``source`` in real time (times ``speed``); raises after ``fail_after`` frames."""
+
+    def __init__(self, source: np.ndarray, *, speed: float, fail_after: int | None) -> None:
+        self.source, self.speed, self.fail_after = source, speed, fail_after
+        self.position = 0
+        self._next = time.monotonic()
+
+    def record(self, numframes: int) -> np.ndarray:
+        if self.fail_after is not None and self.position >= self.fail_after:
+            time.sleep(0.05)
+            raise RuntimeError("Recording failed, stream is in status FAILED")
+        # Paced on a schedule, as the fake microphone is: the two clocks agree.
+        self._next += numframes / RATE / self.speed
+        time.sleep(max(0.0, self._next - time.monotonic()))
+        block = np.zeros((numframes, 2), np.float32)  # two channels: mixed down by the capture
+        part = self.source[self.position : self.position + numframes]
+        block[: len(part), 0] = block[: len(part), 1] = part
+        self.position += numframes
+        return block
+
+
+def fake_loopback(
+    source: np.ndarray, *, speed: float = 20.0, fail_after: int | None = None
+) -> Loopback:
+    @contextlib.contextmanager
+    def open_reader(rate: int, blocksize: int) -> Iterator[PacedReader]:
+        assert rate == RATE
+        yield PacedReader(source, speed=speed, fail_after=fail_after)
+
+    return Loopback(name="Fake speakers", open=open_reader)
+
+
+@pytest.fixture
+def call_interview(ctx: AppContext) -> int:
+    return ctx.store.create_interview(
+        "Call", interviewer="Ada", interviewee="Grace", on_call=True, here_role="interviewer"
+    ).id
+
+
+def call_recorder(ctx: AppContext, interview_id: int, loopback: Any, **options: Any) -> Recorder:
+    mic = np.full(RATE * 60, 0.25, np.float32)
+    return Recorder(
+        ctx.store,
+        ctx.paths,
+        interview_id,
+        device=fake_device(samplerate=RATE),
+        stream_factory=FakeStreamFactory(mic),  # 20x real time, like the call
+        loopback=loopback,
+        **options,
+    )
+
+
+def wait_for(condition: Any, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.005)
+
+
+def test_a_call_take_has_the_microphone_and_the_call_with_their_roles(
+    ctx: AppContext, call_interview: int
+) -> None:
+    call = np.full(RATE * 60, -0.5, np.float32)
+    levels: list[Any] = []
+    recorder = call_recorder(
+        ctx, call_interview, lambda: fake_loopback(call), on_call_level=levels.append
+    )
+    recorder.start()
+    assert recorder.on_call and recorder.channels == 2
+    wait_for(lambda: recorder.stats.frames_written >= 4 * RATE)
+    result = recorder.stop()
+    samples, _ = soundfile.read(result.path, dtype="float32", always_2d=True)
+    assert samples.shape[1] == 2
+    row = ctx.store.recording(result.recording_id)
+    assert row.channels == 2 and row.channel_roles == ["interviewer", "interviewee"]
+    assert "the call (Fake speakers)" in row.device
+    assert result.frames == len(samples)
+    assert np.allclose(samples[:, 0], 0.25, atol=1e-3)
+    # The call channel is the call's sound wherever the call had sent it, silence elsewhere.
+    assert set(np.round(np.unique(samples[:, 1]), 3)) <= {0.0, -0.5}
+    assert np.mean(samples[:, 1] == -0.5) > 0.8
+    assert levels and levels[-1].rms_db > -10
+
+
+def test_the_call_lost_mid_take_turns_to_silence_and_the_take_goes_on(
+    ctx: AppContext, call_interview: int
+) -> None:
+    notices: list[tuple[str, str]] = []
+    told = threading.Event()
+    recorder = call_recorder(
+        ctx,
+        call_interview,
+        lambda: fake_loopback(np.full(RATE * 60, -0.5, np.float32), fail_after=2 * RATE),
+        on_notice=lambda kind, message: (notices.append((kind, message)), told.set()),
+    )
+    recorder.start()
+    assert told.wait(20)
+    wait_for(lambda: recorder.stats.frames_written >= 5 * RATE)
+    assert recorder.state == "recording"
+    result = recorder.stop()
+    assert [kind for kind, _ in notices] == ["call-stopped"]
+    assert "call's sound stopped" in notices[0][1]
+    assert result.status == "complete" and "call's sound stopped" in result.message
+    row = ctx.store.recording(result.recording_id)
+    (lost,) = [m for m in row.markers if m.kind == "call-lost"]
+    samples, _ = soundfile.read(result.path, dtype="float32", always_2d=True)
+    assert np.all(samples[int(lost.time_s * RATE) :, 1] == 0)
+    assert np.allclose(samples[:, 0], 0.25, atol=1e-3)  # the microphone never stopped
+
+
+def test_without_a_loopback_the_take_is_the_microphone_and_says_why(
+    ctx: AppContext, call_interview: int
+) -> None:
+    def unavailable() -> Loopback:
+        raise CallAudioUnavailable("This Mac cannot record the call's sound by itself.")
+
+    notices: list[tuple[str, str]] = []
+    recorder = call_recorder(
+        ctx, call_interview, unavailable, on_notice=lambda k, m: notices.append((k, m))
+    )
+    recorder.start()
+    assert not recorder.on_call and recorder.channels == 1
+    assert recorder.call is not None and "microphone only" in recorder.call.note
+    wait_for(lambda: recorder.stats.frames_written >= RATE)
+    result = recorder.stop()
+    row = ctx.store.recording(result.recording_id)
+    assert row.channels == 1 and row.channel_roles is None
+    assert "microphone only" in row.message and "Mac" in row.message
+    assert [kind for kind, _ in notices] == ["call-unavailable"]
+
+
+def test_an_interview_not_on_a_call_records_as_before(ctx: AppContext) -> None:
+    interview = ctx.store.create_interview("Here", interviewer="Ada", interviewee="Grace").id
+    recorder = call_recorder(ctx, interview, lambda: pytest.fail("no loopback wanted"))
+    recorder.start()
+    wait_for(lambda: recorder.stats.frames_written >= RATE)
+    result = recorder.stop()
+    assert result.channels == 1 and recorder.call is None
