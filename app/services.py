@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import export
+from app.audio import playback
 from app.audio.importer import MarkerFile, import_audio, read_markers
 from app.context import AppContext
 from app.errors import InvalidInput, NotFound, NoTranscript
@@ -76,11 +77,18 @@ class Services:
             return None  # a deleted user script must not make the interview unusable
 
     def delete_interview(self, interview_id: int) -> None:
+        # The playback mixes are copies of the audio: they go with it.
+        mixes = [playback.mix_path(self.paths, r) for r in self.store.recordings(interview_id)]
         for relative in self.store.delete_interview(interview_id):
             try:
                 (self.paths.data / relative).unlink(missing_ok=True)
             except OSError:
                 log.warning("Could not remove audio file %s", relative, exc_info=True)
+        for mix in mixes:
+            try:
+                mix.unlink(missing_ok=True)
+            except OSError:
+                log.warning("Could not remove the playback mix %s", mix, exc_info=True)
 
     def update_notes(self, interview_id: int, notes: str) -> Interview:
         return self.store.update_interview(interview_id, notes=notes)
@@ -159,6 +167,15 @@ class Services:
 
     def audio_file(self, recording: Recording) -> Path:
         return self.paths.data / recording.path
+
+    def playback_file(self, recording: Recording) -> Path:
+        """What the player plays: the take itself, or the mono mix of a two-channel take
+        (made if needed, which takes a moment for a long take: run it in the background)."""
+        return playback.playback_file(self.paths, recording)
+
+    def playback_ready(self, recording: Recording) -> bool:
+        """True when ``playback_file`` returns at once (nothing to mix)."""
+        return not playback.needs_mix(self.paths, recording)
 
     # -- transcription ----------------------------------------------------------------------
 

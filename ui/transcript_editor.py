@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import (
@@ -30,8 +31,9 @@ from PySide6.QtWidgets import (
 
 from app import transcript as ops
 from app.errors import BuddyError, InvalidInput
-from app.models import Segment
+from app.models import Recording, Segment
 from app.services import Services
+from ui import tasks
 from ui.announce import announce
 from ui.errors import show_error
 from ui.find_bar import FindBar
@@ -271,7 +273,7 @@ class TranscriptEditor(QWidget):
         recording = next((r for r in recordings if r.id == wanted), None) or (
             recordings[-1] if recordings else None
         )
-        self.player.set_source(self.services.audio_file(recording) if recording else None)
+        self._set_player_source(recording)
         self._duration = recording.duration_s if recording else 0.0
         self.speaker.clear()
         for person in interview.participants:
@@ -284,6 +286,26 @@ class TranscriptEditor(QWidget):
         else:
             self.say("This interview has no transcript yet. Transcribe it first.")
         self._sync_controls()
+
+    def _set_player_source(self, recording: Recording | None) -> None:
+        """Play the take, as one mono mix for a two-channel (call) take: both voices in both
+        ears. Making the mix reads the whole take, so it runs in the background once."""
+        if recording is None or self.services.playback_ready(recording):
+            self.player.set_source(self.services.playback_file(recording) if recording else None)
+            return
+        self.player.set_source(None)
+        wanted = self.interview_id
+
+        def ready(path: Path) -> None:
+            if self.interview_id == wanted:  # the user may have moved on meanwhile
+                self.player.set_source(path)
+
+        tasks.run_task(
+            "mix the take for playback",
+            lambda: self.services.playback_file(recording),
+            on_success=ready,
+            on_failure=lambda error: show_error(self, error),
+        )
 
     @property
     def segments(self) -> list[Segment]:

@@ -5,6 +5,7 @@ loopback the recorder captures), the real CLI in a subprocess.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -184,3 +185,36 @@ def test_a_call_device_that_vanishes_mid_take_never_records_the_microphone_twice
     print(f"microphone speech: in the microphone {in_mic:.3f}, in the call {abs(in_call):.3f}")
     assert in_mic > 0.95 and abs(in_call) < 0.2
     assert lost.time_s < 14.0
+
+
+def test_kill_9_during_a_call_take_keeps_both_channels(
+    pulse_call: PulseSink, tmp_path: Path
+) -> None:
+    home = tmp_path / "buddy"
+    interview = call_interview(home)
+    env = cli_env(pulse_call, home)
+    run = CliRun(["record", str(interview)], env, stdin=subprocess.PIPE)
+    started = run.wait_for("On a call")
+    here = pulse_call.play(TESTDATA / HERE_SPEECH, sink=MIC_SINK)
+    call = pulse_call.play(TESTDATA / CALL_SPEECH, sink=CALL_SINK)
+    time.sleep(max(0.0, started + 5.0 - time.monotonic()))
+    killed = time.monotonic()
+    run.proc.send_signal(signal.SIGKILL)
+    run.proc.wait(timeout=10)
+    for player in (here, call):
+        player.kill()
+        player.wait()
+
+    recover = CliRun(["recover"], env, stdin=subprocess.DEVNULL)
+    assert recover.finish() == 0, recover.text()
+    assert "recovered" in recover.text()
+    take, samples, rate = read_take(home, interview)
+    kept = len(samples) / rate
+    print(f"kill -9 of a call take after {killed - started:.2f} s: {kept:.2f} s of 2 channels kept")
+    assert take.status == "recovered" and take.channels == 2
+    assert take.channel_roles == ["interviewer", "interviewee"]
+    assert killed - started - kept <= 1.0
+    # Both voices are in what was kept, each in its own channel.
+    head = slice(int(1.0 * rate), len(samples))
+    for channel in (0, 1):
+        assert np.sqrt(np.mean(samples[head, channel] ** 2)) > 0.01
