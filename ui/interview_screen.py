@@ -87,9 +87,36 @@ class InterviewScreen(InterviewLayout):
         self.notes.blockSignals(False)
         self.notes_state.setText("")
         self.banner.hide()
+        self._show_call_side()
         self.shown_question = 0
         self._show_question()
         self._update()
+
+    def _show_call_side(self) -> None:
+        """On a call two meters show while recording: this laptop's microphone and the call."""
+        assert self.interview is not None
+        on_call = self.interview.on_call
+        here = self.interview.participant(self.interview.here_role)
+        there = self.interview.participant(self.interview.call_role)
+        self.call_row.setVisible(on_call)
+        self.call_status.setVisible(on_call)
+        self.call_meter.set_level(None)
+        if not on_call:
+            self.meter_label.setText("")
+            self.meter_label.hide()
+            self.meter.set_name("Input level")
+            return
+        you = here.name if here else "You"
+        them = there.name if there else "The call"
+        self.meter_label.setText(f"{you} (here):")
+        self.meter_label.show()
+        self.meter.set_name(f"{you}'s microphone level")
+        self.call_meter_label.setText(f"{them} (the call):")
+        self.call_meter.set_name(f"The call's level ({them})")
+        self.call_status.setText(
+            f"On a call: recording keeps {you}'s microphone and the call's sound (what this "
+            f"computer plays, {them}'s voice) apart, so each voice gets the right name."
+        )
 
     def _heading_text(self) -> str:
         assert self.interview is not None
@@ -233,6 +260,8 @@ class InterviewScreen(InterviewLayout):
             show_error(self, exc)
             return
         session.level.connect(self._show_level)
+        session.call_level.connect(self.call_meter.set_level)
+        session.notice.connect(self._call_notice)
         session.state_changed.connect(self._state_changed)
         session.event.connect(self._recorder_event)
         session.failed.connect(lambda e: show_error(self, e))
@@ -285,6 +314,7 @@ class InterviewScreen(InterviewLayout):
         elif state in ("stopped", "failed"):
             self._clock.stop()
             self.meter.set_level(None)
+            self.call_meter.set_level(None)
             if state == "failed":
                 self._tell("Recording did not start or did not stop cleanly.", assertive=True)
         self._tick()
@@ -299,6 +329,13 @@ class InterviewScreen(InterviewLayout):
         # Device gone, disk full: the take is already closed and kept. Say so, plainly.
         self._banner(message)
         self._tell(f"Recording stopped. {message}", assertive=True)
+
+    def _call_notice(self, kind: str, message: str) -> None:
+        # The take goes on (microphone only from here): say so where the meters are, and aloud.
+        self.call_status.setText(message)
+        self.call_status.show()
+        self._banner(message)
+        self._tell(message, assertive=True)
 
     def _take_saved(self, result: Any) -> None:
         if result is not None and not getattr(result, "message", ""):

@@ -27,7 +27,10 @@ class RecordingSession(QObject):
     """One take of one interview, driven from the UI."""
 
     level = Signal(object)  # app.audio.levels.Level
+    call_level = Signal(object)  # the call's channel, on a call take
     event = Signal(str, str)  # kind ("device-stopped", "disk-full", ...), message
+    #: The take goes on: "call-unavailable" (microphone only), "call-stopped" (call channel lost)
+    notice = Signal(str, str)
     state_changed = Signal(str)  # starting, recording, paused, stopping, stopped, failed
     stopped = Signal(object)  # RecordingResult
     failed = Signal(object)  # the exception that stopped start() or stop()
@@ -53,6 +56,8 @@ class RecordingSession(QObject):
             on_level=self.level.emit,  # emitted on the writer thread, queued to ours
             on_event=self._on_event,
             stream_factory=stream_factory,
+            on_call_level=self.call_level.emit,  # writer thread, queued to ours
+            on_notice=self.notice.emit,
         )
         self.state = "idle"
         self.result: Any = None
@@ -110,6 +115,11 @@ class RecordingSession(QObject):
     @property
     def elapsed_s(self) -> float:
         return self.recorder.elapsed_s
+
+    @property
+    def on_call(self) -> bool:
+        """True when the take records the call's sound as a second channel."""
+        return bool(getattr(self.recorder, "on_call", False))
 
     @property
     def active(self) -> bool:
