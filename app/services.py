@@ -144,6 +144,7 @@ class Services:
         stream_factory: Callable[..., Any] | None = None,
         on_call_level: Callable[[Any], None] | None = None,
         on_notice: Callable[[str, str], None] | None = None,
+        loopback: Callable[[], Any] | None = None,
     ) -> Recorder:
         """A recorder for a new take of this interview (not started yet)."""
         # Imported here: the recorder pulls in the sound stack, not needed to open the window.
@@ -160,6 +161,8 @@ class Services:
             on_event=on_event,
             on_call_level=on_call_level,
             on_notice=on_notice,
+            # On a call: how to find the call's sound (tests pass a stand-in).
+            **({"loopback": loopback} if loopback is not None else {}),
         )
 
     def recordings(self, interview_id: int) -> list[Recording]:

@@ -189,8 +189,13 @@ def _draw_meter(recorder: Recorder, question_count: int) -> None:
         note = "paused"
     total = f"/{question_count}" if question_count else ""
     db = f"{level.rms_db:5.0f}" if level.rms_db > levels.FLOOR_DBFS else " -inf"
+    call = ""
+    if recorder.on_call:  # the call's side has its own level (a short bar: one line in all)
+        call_db = recorder.call_level.rms_db
+        call_fill = int(8 * max(0.0, min(1.0, 1 - call_db / METER_FLOOR_DB)))
+        call = f" call [{'#' * call_fill}{'-' * (8 - call_fill)}]"
     line = (
-        f"\r{format_clock(recorder.elapsed_s):>7} [{bar}] {db} dBFS  "
+        f"\r{format_clock(recorder.elapsed_s):>7} [{bar}] {db} dBFS{call}  "
         f"Q{recorder.question_index + 1}{total}  {note:<10}"
     )
     print(line, end="", flush=True)
