@@ -18,8 +18,20 @@ from app.audio import playback
 from app.audio.importer import MarkerFile, import_audio, read_markers
 from app.context import AppContext
 from app.errors import InvalidInput, NotFound, NoTranscript
-from app.models import SCOPES, Interview, Recording, Script, Segment, Transcript
+from app.models import (
+    ROLES,
+    SCOPES,
+    Interview,
+    Recording,
+    Role,
+    Script,
+    Segment,
+    Transcript,
+    VoiceSample,
+)
 from app.scripts import ScriptLibrary
+from app.speakers import samples as voice_samples
+from app.speakers.embed import Embedder
 from app.transcription import load_engine
 from app.transcription.engine import Engine
 from app.transcription.job import transcribe_interview
@@ -38,6 +50,8 @@ class Services:
         self.scripts = ScriptLibrary(ctx.paths.scripts)
         self._engines: dict[tuple[str, str], Engine] = {}
         self._engine_lock = threading.Lock()
+        #: One voice model for every transcription; its session loads on first use.
+        self._embedder = Embedder()
 
     # -- interviews -------------------------------------------------------------------------
 
@@ -129,10 +143,69 @@ class Services:
         source: Path,
         *,
         markers: MarkerFile | Path | None = None,
+        channel_roles: Sequence[Role] | None = None,
     ) -> Recording:
+        """Import a file; a two-channel file is taken as a call (see ``channel_roles``).
+
+        ``channel_roles`` says whose voice each channel carries; for a two-channel file it
+        defaults to the interviewer on the first and the interviewee on the second, and an
+        empty list means the channels are one room's sound (the voices tell people apart).
+        """
         if isinstance(markers, Path):
             markers = read_markers(markers)
-        return import_audio(self.store, self.paths, interview_id, source, markers=markers)
+        roles = list(channel_roles) if channel_roles is not None else None
+        if roles and (len(roles) != 2 or set(roles) != set(ROLES)):
+            raise InvalidInput(
+                "Say which channel is the interviewer and which the interviewee.",
+                "Give two roles, one of each: interviewer,interviewee or interviewee,interviewer.",
+            )
+        from app.audio.decode import probe
+
+        channels = probe(Path(source).expanduser()).channels
+        if roles and channels != 2:
+            raise InvalidInput(
+                f"The file has {channels} channel(s), so no channel can be one person's.",
+                "Leave out the channel roles for a recording that is not two-channel.",
+            )
+        if roles is None and channels == 2:
+            roles = list(ROLES)
+        with self.store.transaction():
+            recording = import_audio(self.store, self.paths, interview_id, source, markers=markers)
+            if roles:
+                recording = self.store.set_channel_roles(recording.id, roles)
+        return recording
+
+    # -- voice samples ----------------------------------------------------------------------
+
+    def voice_samples(self, interview_id: int) -> list[VoiceSample]:
+        return self.store.voice_samples(interview_id)
+
+    def add_voice_sample(
+        self, interview_id: int, participant: str | int, source: Path
+    ) -> VoiceSample:
+        """Keep a clip of that person alone (a file) as their voice sample."""
+        return voice_samples.import_sample(
+            self.store, self.paths, interview_id, participant, source
+        )
+
+    def save_voice_sample(
+        self, interview_id: int, participant: str | int, audio: Any
+    ) -> VoiceSample:
+        """Keep recorded 16 kHz mono audio as that person's voice sample (replacing any)."""
+        return voice_samples.save_sample(self.store, self.paths, interview_id, participant, audio)
+
+    def delete_voice_sample(self, interview_id: int, participant: str | int) -> None:
+        found = voice_samples.find_participant(self.store.interview(interview_id), participant)
+        removed = self.store.delete_voice_sample(interview_id, found.id)  # type: ignore[arg-type]
+        voice_samples.remove_files(self.paths, removed)
+
+    def voice_clip(self, *, device: str | int | None = None) -> Any:
+        """A microphone clip recorder for a voice sample (not started yet)."""
+        from app.audio.clip import ClipRecorder
+
+        return ClipRecorder(
+            device=device if device is not None else (self.ctx.settings.input_device or None)
+        )
 
     def recorder(
         self,
@@ -214,6 +287,7 @@ class Services:
             discard_edits=discard_edits,
             on_progress=on_progress,
             should_cancel=should_cancel,
+            embedder=self._embedder,
         )
 
     def transcript(self, interview_id: int) -> Transcript | None:

@@ -12,6 +12,7 @@ from app import export
 from app.cli.interview_cmds import interview_json
 from app.context import AppContext
 from app.errors import InvalidInput
+from app.models import ROLES, Role
 from app.services import Services
 from app.transcription import ENGINES
 
@@ -81,7 +82,9 @@ def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
     probe(source)  # refuse bad audio before a new interview is created for it
     with ctx.store.transaction():
         interview_id = _interview_for_import(args, services)
-        recording = services.import_audio(interview_id, source, markers=markers)
+        recording = services.import_audio(
+            interview_id, source, markers=markers, channel_roles=_channel_roles(args.channels)
+        )
     interview = services.interview(interview_id)
     if args.json:
         print(json.dumps(interview_json(interview, ctx), indent=2))
@@ -91,6 +94,22 @@ def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
             f"{interview_id}: {interview.title}"
         )
     return 0
+
+
+def _channel_roles(value: str | None) -> list[Role] | None:
+    """``interviewer,interviewee`` (the default for a two-channel file), the other way round,
+    or ``room``: the channels are one room's sound, so the voices tell people apart."""
+    if value is None:
+        return None
+    if value == "room":
+        return []
+    roles = [part.strip() for part in value.split(",")]
+    if sorted(roles) != sorted(ROLES):
+        raise InvalidInput(
+            f"--channels '{value}' does not name each channel's person.",
+            "Use --channels interviewer,interviewee or interviewee,interviewer (or room).",
+        )
+    return roles  # type: ignore[return-value]
 
 
 def cmd_transcribe(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -143,6 +162,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--markers",
         help='JSON file: {"markers": [seconds...], "questions": [texts...] (optional)}',
+    )
+    p.add_argument(
+        "--channels",
+        metavar="ROLES",
+        help="a two-channel call: whose voice each channel is, e.g. interviewer,interviewee "
+        "(the default), or 'room' when both channels are one room's microphone",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)

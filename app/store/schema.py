@@ -129,13 +129,38 @@ def m001_initial(db: Database) -> None:
 
 
 @migrations()
+def m010_i9voice_voice_samples(db: Database) -> None:
+    """A participant's voice sample per interview (a file beside the audio), and which
+    participant each channel of a two-channel take carries."""
+    db["voice_samples"].create(
+        {
+            "id": int,
+            "interview_id": int,
+            "participant_id": int,
+            "path": str,
+            "duration_s": float,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("interview_id", "interviews", "id"),
+            ("participant_id", "participants", "id"),
+        ],
+        not_null={"interview_id", "participant_id", "path", "created_at"},
+    )
+    db["voice_samples"].create_index(["interview_id"])
+    db["recordings"].add_column("channel_roles", str, not_null_default="")
+
+
+@migrations()
 def m011_i9remote_calls(db: Database) -> None:
     """Interviews held over a video call, and which participant each channel of a take carries.
 
     ``on_call``: 1 when the pair talk over a call, so a take records two channels (this
     laptop's microphone and the call's sound). ``here_role``: the role of the person at this
-    laptop, whose voice is the microphone channel. ``recordings.channel_roles``: JSON list of
-    one role per channel (null: the channels are not one person each, e.g. a mono take).
+    laptop, whose voice is the microphone channel. ``recordings.channel_roles`` (JSON list of
+    one role per channel, "" when the channels are not one person each) comes with the voice
+    samples migration; it is added here only for a database that somehow lacks it.
     """
     interviews = db["interviews"]
     if "on_call" not in interviews.columns_dict:
@@ -144,4 +169,4 @@ def m011_i9remote_calls(db: Database) -> None:
         interviews.add_column("here_role", str, not_null_default="interviewer")
     # Guarded: the voice side of the same feature may add this column in its own migration.
     if "channel_roles" not in db["recordings"].columns_dict:
-        db["recordings"].add_column("channel_roles", str)
+        db["recordings"].add_column("channel_roles", str, not_null_default="")

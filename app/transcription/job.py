@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from app.attribution import attribute
-from app.audio.decode import load_audio
+from app.audio.decode import load_audio, load_channels
 from app.errors import BuddyError, EditsWouldBeLost, NothingToTranscribe, TranscriptionFailed
-from app.models import Recording, Transcript
+from app.models import Interview, Recording, Segment, Transcript
 from app.paths import Paths
+from app.speakers.embed import Embedder
+from app.speakers.samples import load_samples
+from app.speakers.take import speakers_for_take
 from app.store import Store
 from app.store.rows import now
 from app.transcription.engine import Engine
@@ -30,6 +35,31 @@ def usable_recording(store: Store, interview_id: int) -> Recording:
     return recordings[-1]
 
 
+def _speakers(
+    store: Store,
+    paths: Paths,
+    interview: Interview,
+    recording: Recording,
+    audio: np.ndarray,
+    segments: list[Segment],
+    embedder: Embedder | None,
+) -> list[Segment]:
+    """One take's words to the person whose channel or voice they are in."""
+    roles = recording.channel_roles if recording.channels == len(recording.channel_roles) else []
+    return speakers_for_take(
+        segments,
+        audio,
+        names={
+            "interviewer": interview.interviewer.name if interview.interviewer else "Interviewer",
+            "interviewee": interview.interviewee.name if interview.interviewee else "Interviewee",
+        },
+        samples=load_samples(store, paths, interview),
+        channels=load_channels(paths.data / recording.path) if roles else None,
+        channel_roles=roles,
+        embedder=embedder,
+    )
+
+
 def transcribe_interview(
     store: Store,
     paths: Paths,
@@ -41,6 +71,7 @@ def transcribe_interview(
     discard_edits: bool = False,
     on_progress: Callable[[float], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    embedder: Embedder | None = None,
 ) -> Transcript:
     """Transcribe the latest take; the stored transcript changes only if everything succeeds."""
     interview = store.interview(interview_id)
@@ -77,6 +108,7 @@ def transcribe_interview(
         interviewer=interview.interviewer.name if interview.interviewer else "Interviewer",
         interviewee=interview.interviewee.name if interview.interviewee else "Interviewee",
     )
+    segments = _speakers(store, paths, interview, recording, audio, segments, embedder)
     transcript = Transcript(
         interview_id=interview_id,
         recording_id=recording.id,

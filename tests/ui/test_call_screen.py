@@ -125,5 +125,5 @@ def test_without_the_calls_sound_the_window_says_the_take_is_the_microphone_only
     screen.stop_button.click()
     qtbot.waitUntil(lambda: screen.session.state == "stopped", timeout=10_000)
     (take,) = services.recordings(interview.id)
-    assert take.channels == 1 and take.channel_roles is None
+    assert take.channels == 1 and take.channel_roles == []
     assert not shown_errors()
