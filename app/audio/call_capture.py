@@ -189,8 +189,11 @@ class LoopbackCapture:
                 f"({self._open_error})."
             ) from self._open_error
 
-    def stop(self) -> None:
+    def stop(self, *, wait: bool = True) -> None:
+        """Stop reading; ``wait`` False (the writer thread) only asks, never waits."""
         self._stop.set()
+        if not wait:
+            return
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(STOP_TIMEOUT_S)
             if self._thread.is_alive():

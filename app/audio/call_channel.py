@@ -92,7 +92,10 @@ class CallChannel:
         return f"{microphone} + the call ({self.capture.loopback.name})"
 
     def stopped(self, at_s: float) -> None:
-        """Writer thread: the call's stream failed (its device vanished); the take goes on."""
+        """Writer thread: the call's stream failed or began to copy the microphone (its device
+        vanished); the take goes on with the call channel silent."""
+        if self.capture is not None:
+            self.capture.stop(wait=False)  # the writer must not wait for a reading thread
         self.message = (
             f"The call's sound stopped reaching the recording {format_clock(at_s)} into the "
             f"take (was the headset or speaker unplugged or switched?). Recording goes on with "

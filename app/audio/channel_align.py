@@ -96,6 +96,9 @@ class ChannelAligner:
         self._since_slew = 0
         self._padded = 0
         self._dropped = 0
+        self._out_frames = 0  # frames emitted: the file's frames on a call take
+        #: Once the call is lost: the output frame from which its channel is silence for good.
+        self.silent_from: int | None = None
 
     # -- input -------------------------------------------------------------------------------
 
@@ -120,12 +123,14 @@ class ChannelAligner:
         self._call_clock.add(stamp, self._call_end)
         return self._emit()
 
-    def call_lost(self) -> list[np.ndarray]:
-        """No more call frames will come: from here on the call channel is silence."""
+    def call_lost(self, *, keep_buffered: bool = True) -> list[np.ndarray]:
+        """No more call frames will come: after those already here (``keep_buffered`` False:
+        not even those) the call channel is silence; ``silent_from`` says from where."""
         self._call_alive = False
-        self._dropped += len(self._call)
-        self._call = np.zeros(0, np.float32)
-        self._call_start = self._call_end
+        if not keep_buffered:
+            self._dropped += len(self._call)
+            self._call = np.zeros(0, np.float32)
+            self._call_start = self._call_end
         return self._emit()
 
     def flush(self) -> list[np.ndarray]:
@@ -141,6 +146,10 @@ class ChannelAligner:
     @property
     def held_frames(self) -> int:
         return self._held
+
+    @property
+    def call_alive(self) -> bool:
+        return self._call_alive
 
     @property
     def stats(self) -> AlignStats:
@@ -192,8 +201,13 @@ class ChannelAligner:
                 call[lo - c0 : hi - c0] = self._call[lo - self._call_start : hi - self._call_start]
             self._padded += n - max(0, hi - lo)
             self._drop_before(c1, used=True)
+            real_end = max(0, hi - c0)  # the call's own frames stop here in this pair
         else:
             self._padded += n
+            real_end = 0
+        if not self._call_alive and self.silent_from is None and real_end < n:
+            self.silent_from = self._out_frames + real_end
+        self._out_frames += n
         return np.column_stack([block[:, 0], call]).astype(np.float32, copy=False)
 
     def _drop_before(self, index: int, *, used: bool = False) -> None:
@@ -217,3 +231,98 @@ class ChannelAligner:
             return
         self._since_slew = 0
         self._offset += 1 if estimate > self._offset else -1
+
+
+#: Seconds of paired sound compared at a time, and how far apart the copies may sit.
+GUARD_WINDOW_S = 2.0
+GUARD_MAX_LAG_S = 0.1
+#: Correlation at which the call channel is taken for a copy of the microphone. A laptop's
+#: microphone hearing the call through its speakers stays well below (room, speaker, noise);
+#: a stream the sound server moved onto the microphone gives ~1.0.
+GUARD_CORRELATION = 0.95
+#: Each window is judged in this many pieces (see _peak_correlation).
+GUARD_PIECES = 8
+#: This many windows in a row with sound in both (quiet ones neither count nor break the run).
+GUARD_WINDOWS = 2
+#: Both channels must carry sound this loud (RMS, dBFS) for a window to count.
+GUARD_FLOOR_DB = -50.0
+#: ... and at the same level: a moved stream reads the microphone's own source at unity gain,
+#: while the call leaking into a laptop microphone through its speakers is 15-25 dB down (and
+#: can correlate almost perfectly when the leak is clean).
+GUARD_LEVEL_DB = 1.0
+
+
+class CopyGuard:
+    """Notices when the call channel has become a copy of the microphone.
+
+    The call's stream must fail when its device goes (PulseAudio: DONT_MOVE), but where a
+    platform moves the stream to the microphone instead, this is the second line: it compares
+    the two channels of what was written, a second at a time, at lags up to 0.1 s.
+    """
+
+    def __init__(self, rate: int) -> None:
+        self._window = int(GUARD_WINDOW_S * rate)
+        self._max_lag = int(GUARD_MAX_LAG_S * rate)
+        self._parts: list[np.ndarray] = []
+        self._have = 0
+        self._run = 0
+        self._seen = 0  # frames checked before the current window
+        self.last_correlation = 0.0
+        #: Where (in frames fed) the copying began: the first window of the run that tripped.
+        self.copy_from: int | None = None
+        self._run_from = 0
+
+    def check(self, blocks: list[np.ndarray]) -> bool:
+        """Feed written two-channel blocks; True once the call channel copies the microphone."""
+        for block in blocks:
+            self._parts.append(block)
+            self._have += len(block)
+        if self._have < self._window:
+            return False
+        window = np.concatenate(self._parts)
+        self._parts, self._have = [], 0
+        start, self._seen = self._seen, self._seen + len(window)
+        correlation = _peak_correlation(window[:, 0], window[:, 1], self._max_lag)
+        if correlation is None:
+            return False  # too quiet to tell: a shared silence proves nothing either way
+        self.last_correlation = correlation
+        if correlation < GUARD_CORRELATION:
+            self._run = 0
+            return False
+        if self._run == 0:
+            self._run_from = start
+        self._run += 1
+        if self._run < GUARD_WINDOWS:
+            return False
+        self.copy_from = self._run_from
+        return True
+
+
+def _peak_correlation(a: np.ndarray, b: np.ndarray, max_lag: int) -> float | None:
+    """How closely ``b`` copies ``a``: the median, over quarter-second pieces, of each piece's
+    best correlation at lags up to ``max_lag`` (pieces: the lag may creep while the aligner
+    follows a moved stream's new timing). 0.0 when the levels differ (no copy), None when
+    either is too quiet to judge."""
+    a = a.astype(np.float64) - a.mean()
+    b = b.astype(np.float64) - b.mean()
+    floor = len(a) * 10 ** (GUARD_FLOOR_DB / 10)
+    energy_a, energy_b = float(a @ a), float(b @ b)
+    if energy_a < floor or energy_b < floor:
+        return None
+    if abs(10 * np.log10(energy_a / energy_b)) > GUARD_LEVEL_DB:
+        return 0.0
+    piece = max(1, len(a) // GUARD_PIECES)
+    best = []
+    for start in range(max_lag, len(a) - piece - max_lag + 1, piece):
+        x = a[start : start + piece]
+        y = b[start - max_lag : start + piece + max_lag]
+        ex = float(x @ x)
+        if ex < piece * 10 ** (GUARD_FLOOR_DB / 10):
+            continue  # a pause: says nothing
+        size = 1 << int(np.ceil(np.log2(len(y) + piece)))
+        full = np.fft.irfft(np.fft.rfft(y, size) * np.conj(np.fft.rfft(x, size)), size)
+        valid = full[: 2 * max_lag + 1]  # y shifted by 0..2*max_lag against x
+        energy = np.concatenate([[0.0], np.cumsum(y**2)])
+        ey = energy[piece : piece + 2 * max_lag + 1] - energy[: 2 * max_lag + 1]
+        best.append(float(np.max(np.abs(valid) / np.sqrt(ex * np.maximum(ey, 1e-12)))))
+    return float(np.median(best)) if best else None

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from app.audio import levels
-from app.audio.channel_align import ChannelAligner
+from app.audio.channel_align import ChannelAligner, CopyGuard
 from app.audio.wav_writer import AudioWriter
 from app.models import Marker
 
@@ -57,9 +57,11 @@ class TakeWriter:
     ) -> None:
         self._writer = writer
         self._aligner = aligner
+        self._guard = CopyGuard(samplerate) if aligner is not None else None
         self._on_call_level = on_call_level
         self._on_call_lost = on_call_lost
         self.call_level = levels.SILENT
+        self._call_marked = False
         self._feed = feed
         self.samplerate = samplerate
         self._clock = clock
@@ -175,6 +177,9 @@ class TakeWriter:
                     self._remember_pause(paused_at, item[1])
                 if self._aligner is not None:
                     self._write_all(self._aligner.flush())
+                    if not self._aligner.call_alive and not self._call_marked:
+                        # The call's last frames reached the end of the take.
+                        self._mark_call_lost(self._writer.frames)
                 return
 
     def _write(self, block: np.ndarray) -> None:
@@ -184,6 +189,27 @@ class TakeWriter:
     def _write_all(self, blocks: list[np.ndarray]) -> None:
         for block in blocks:
             self._write(block)
+        if self._aligner is None or not blocks:
+            return
+        if self._guard is not None and self._guard.check(blocks):
+            log.warning(
+                "The call channel became a copy of the microphone (correlation %.3f)",
+                self._guard.last_correlation,
+            )
+            # The call channel is not the call from where the copying began: mark it there,
+            # though the file holds the copy up to now (it cannot be unwritten).
+            self._mark_call_lost(self._guard.copy_from or 0)
+            self._guard = None  # once is enough: from here the call channel is silence
+            self._call_lost(copy=True)
+        silent_from = self._aligner.silent_from
+        if silent_from is not None and not self._call_marked:
+            self._mark_call_lost(silent_from)
+
+    def _mark_call_lost(self, frame: int) -> None:
+        """The call channel is silence from ``frame`` of the file on (aligned output and file
+        frames are the same count on a call take)."""
+        self._call_marked = True
+        self._remember(Marker(kind="call-lost", time_s=frame / self.samplerate))
 
     def _take_call(self, samples: np.ndarray, stamp: float) -> None:
         assert self._aligner is not None, "call audio on a take without a call channel"
@@ -197,12 +223,13 @@ class TakeWriter:
                 log.exception("A call level listener failed")
         self._write_all(self._aligner.push_call(samples, stamp=stamp))
 
-    def _call_lost(self) -> None:
-        if self._aligner is None:
-            return
+    def _call_lost(self, *, copy: bool = False) -> None:
+        """The call's stream ended (``copy``: it was found copying the microphone, so what it
+        still holds is not the call either)."""
+        if self._aligner is None or not self._aligner.call_alive:
+            return  # told once, however it was noticed
         at = self.position_s
-        self._remember(Marker(kind="call-lost", time_s=at))
-        self._write_all(self._aligner.call_lost())
+        self._write_all(self._aligner.call_lost(keep_buffered=not copy))
         self.call_level = levels.SILENT
         if self._on_call_lost is not None:
             try:

@@ -18,11 +18,12 @@ import pytest
 import soundfile
 
 from app.audio.call_capture import Loopback
-from app.audio.channel_align import ChannelAligner
+from app.audio.channel_align import ChannelAligner, CopyGuard
 from app.audio.recorder import Recorder
 from app.context import AppContext
 from app.errors import CallAudioUnavailable
 from tests.app.audio_fixtures import FakeStreamFactory, fake_device
+from tests.conftest import TESTDATA
 
 RATE = 16000
 
@@ -280,3 +281,39 @@ def test_an_interview_not_on_a_call_records_as_before(ctx: AppContext) -> None:
     wait_for(lambda: recorder.stats.frames_written >= RATE)
     result = recorder.stop()
     assert result.channels == 1 and recorder.call is None
+
+
+# -- the second line against the trap: a call channel that copies the microphone ---------------
+
+
+def speech(name: str) -> np.ndarray:
+    samples, rate = soundfile.read(TESTDATA / name, dtype="float32")
+    assert rate == RATE
+    return samples
+
+
+def guard_trips_after(mic: np.ndarray, call: np.ndarray) -> float | None:
+    """Seconds of paired sound after which the guard called the call a copy (None: never)."""
+    guard = CopyGuard(RATE)
+    for first in range(0, min(len(mic), len(call)) - 1024, 1024):
+        pair = np.column_stack([mic[first : first + 1024], call[first : first + 1024]])
+        if guard.check([pair]):
+            return (first + 1024) / RATE
+    return None
+
+
+def test_a_call_channel_that_became_the_microphone_is_caught() -> None:
+    mic = speech("jfk.wav")
+    moved = np.concatenate([np.zeros(480, np.float32), mic])[: len(mic)]  # 30 ms late
+    after = guard_trips_after(mic, moved)
+    print(f"a moved stream was caught after {after} s of speech")
+    assert after is not None and after <= 4.5  # two 2-second windows
+
+
+def test_a_real_call_and_a_clean_speaker_leak_are_not_copies() -> None:
+    here, there = speech("jfk.wav"), speech("librivox-0870.wav")
+    assert guard_trips_after(here, np.resize(there, len(here))) is None
+    # The other person heard through the laptop's speakers, 16 dB down and clean: the
+    # microphone is then a scaled copy of the call, which is not the trap.
+    remote, _ = soundfile.read(TESTDATA / "conversation-remote.wav", dtype="float32")
+    assert guard_trips_after(remote[:, 0], remote[:, 1]) is None

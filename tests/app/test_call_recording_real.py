@@ -6,8 +6,11 @@ loopback the recorder captures), the real CLI in a subprocess.
 from __future__ import annotations
 
 import json
+import queue
 import signal
 import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from tests.app.audio_fixtures import (  # noqa: F401
     pulse_call_fixture,
 )
 from tests.app.test_recording_real import CliRun, cli_env, open_ctx
-from tests.conftest import TESTDATA
+from tests.conftest import REPO, TESTDATA
 
 pytestmark = pytest.mark.slow
 
@@ -294,3 +297,92 @@ def test_a_real_conversation_over_the_call_is_attributed_by_channel(
 def source_piece(path: Path, rate: int) -> np.ndarray:
     """The first 10 s of a played file at the take's rate: enough to find where it sits."""
     return load_audio(path, sample_rate=rate)[: rate * 10]
+
+
+#: Records a call take whose loopback is opened the plain way (no DONT_MOVE): the stream the
+#: server moves onto the microphone when the call's sink goes, which the copy guard must catch.
+MOVABLE_LOOPBACK_TAKE = """
+import sys, time
+import soundcard as sc
+from app.audio.call_capture import Loopback
+from app.audio.recorder import Recorder
+from app.context import AppContext
+from app.paths import Paths
+
+home, interview, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+speaker = sc.default_speaker()
+source = sc.get_microphone(speaker.id + ".monitor", include_loopback=True)
+
+def movable() -> Loopback:
+    return Loopback(
+        name=speaker.name,
+        open=lambda rate, blocksize: source.recorder(
+            samplerate=rate, channels=1, blocksize=blocksize
+        ),
+    )
+
+ctx = AppContext.open(Paths.from_env({"BUDDY_INTERVIEWS_HOME": home}))
+recorder = Recorder(
+    ctx.store, ctx.paths, interview, loopback=movable,
+    on_notice=lambda kind, message: print(kind, message, flush=True),
+)
+recorder.start()
+print("On a call:", recorder.on_call, flush=True)
+time.sleep(seconds)
+result = recorder.stop()
+print("Recorded", result.status, flush=True)
+ctx.close()
+"""
+
+
+def test_a_call_stream_moved_onto_the_microphone_is_caught_by_its_content(
+    pulse_call: PulseSink, tmp_path: Path
+) -> None:
+    home = tmp_path / "buddy"
+    interview = call_interview(home)
+    run = RawRun(
+        ["-c", MOVABLE_LOOPBACK_TAKE, str(home), str(interview), "16"],
+        cli_env(pulse_call, home),
+    )
+    started = run.wait_for("On a call: True")
+    here = pulse_call.play(TESTDATA / CALL_SPEECH, sink=MIC_SINK)
+    time.sleep(max(0.0, started + 2.0 - time.monotonic()))
+    gone = time.monotonic()
+    pulse_call.unload(CALL_SINK)  # the server moves the loopback onto the microphone
+    noticed = run.wait_for("call's sound stopped", timeout=30)
+    assert here.wait(timeout=60) == 0
+    assert run.finish() == 0, run.text()
+    print(f"the moved stream was caught {noticed - gone:.2f} s after the sink vanished")
+
+    take, samples, rate = read_take(home, interview)
+    assert "call's sound stopped" in take.message
+    (lost,) = [m for m in take.markers if m.kind == "call-lost"]
+    # The marker is where the copying began (the file keeps the copy until it was caught,
+    # at most two 2-second windows later; silence after that).
+    unplugged_at = gone - started
+    print(f"call-lost marked at {lost.time_s:.2f} s; the sink vanished about {unplugged_at:.2f} s")
+    assert lost.time_s <= unplugged_at + 2.5
+    caught_at = lost.time_s + 4.5
+    assert np.all(samples[int(caught_at * rate) :, 1] == 0.0)
+    # Before the sink vanished the call channel held the call (silence here), not the speech.
+    before = samples[: int((unplugged_at - 0.5) * rate), 1]
+    assert np.sqrt(np.mean(before**2)) < 1e-3
+
+
+class RawRun(CliRun):
+    """``python ARGS`` (not the CLI) in the background, its output stamped as it arrives."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines = queue.SimpleQueue()
+        self.seen = []
+        for name, pipe in (("out", self.proc.stdout), ("err", self.proc.stderr)):
+            threading.Thread(target=self._pump, args=(name, pipe), daemon=True).start()
