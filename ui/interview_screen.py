@@ -408,7 +408,13 @@ class InterviewScreen(InterviewLayout):
         whom = old.interviewer.name if old.interviewer else ""
         try:
             new = self.services.new_interview(
-                f"{old.title} (return)", interviewer=who, interviewee=whom, script_id=old.script_id
+                f"{old.title} (return)",
+                interviewer=who,
+                interviewee=whom,
+                script_id=old.script_id,
+                # Still on the call, still at the same computers: the roles change hands.
+                on_call=old.on_call,
+                here_role=old.call_role,
             )
             # Each person already agreed minutes ago: carry their own choices over.
             for p in old.participants:

@@ -123,6 +123,8 @@ def cmd_show(args: argparse.Namespace, ctx: AppContext) -> int:
             f"  take {r['id']}: {r['status']}, {r['duration_s']:.1f} s, "
             f"{sum(m['kind'] == 'question' for m in r['markers'])} question markers, {r['file']}"
         )
+        if r["channel_roles"]:
+            print(f"    channels: {', '.join(r['channel_roles'])}")
         if r["message"]:
             print(f"    {r['message']}")
     t = data["transcript"]

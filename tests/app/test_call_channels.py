@@ -8,6 +8,7 @@ written pair tells exactly how far apart the two channels are: ``call - micropho
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from tests.app.audio_fixtures import FakeStreamFactory, fake_device
 from tests.conftest import TESTDATA
 
 RATE = 16000
+SPEED = 4.0  # the fake streams' pace: 4x real time
 
 
 def simulate(
@@ -165,7 +167,7 @@ class PacedReader:
 
 
 def fake_loopback(
-    source: np.ndarray, *, speed: float = 20.0, fail_after: int | None = None
+    source: np.ndarray, *, speed: float = 4.0, fail_after: int | None = None
 ) -> Loopback:
     @contextlib.contextmanager
     def open_reader(rate: int, blocksize: int) -> Iterator[PacedReader]:
@@ -189,7 +191,9 @@ def call_recorder(ctx: AppContext, interview_id: int, loopback: Any, **options: 
         ctx.paths,
         interview_id,
         device=fake_device(samplerate=RATE),
-        stream_factory=FakeStreamFactory(mic),  # 20x real time, like the call
+        # Both 4x real time: faster, and thread wake-ups on a busy machine would be longer than
+        # the 0.4 s (of audio) the writer waits for the call.
+        stream_factory=FakeStreamFactory(mic, options={"speed": SPEED}),
         loopback=loopback,
         **options,
     )
@@ -249,7 +253,7 @@ def test_the_call_lost_mid_take_turns_to_silence_and_the_take_goes_on(
     row = ctx.store.recording(result.recording_id)
     (lost,) = [m for m in row.markers if m.kind == "call-lost"]
     samples, _ = soundfile.read(result.path, dtype="float32", always_2d=True)
-    assert np.all(samples[int(lost.time_s * RATE) :, 1] == 0)
+    assert np.all(samples[round(lost.time_s * RATE) :, 1] == 0)
     assert np.allclose(samples[:, 0], 0.25, atol=1e-3)  # the microphone never stopped
 
 
@@ -317,3 +321,19 @@ def test_a_real_call_and_a_clean_speaker_leak_are_not_copies() -> None:
     # microphone is then a scaled copy of the call, which is not the trap.
     remote, _ = soundfile.read(TESTDATA / "conversation-remote.wav", dtype="float32")
     assert guard_trips_after(remote[:, 0], remote[:, 1]) is None
+
+
+def test_the_cli_makes_a_call_interview(home: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+
+    code = main(
+        ["new", "--title", "Call", "--interviewer", "Ada", "--interviewee", "Grace", "--call",
+         "--here", "interviewee", "--json"]
+    )  # fmt: skip
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["on_call"] is True and data["here"] == "interviewee"
+    assert main(["show", str(data["id"])]) == 0
+    assert "on a call: the interviewee is at this computer" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["new", "--title", "X", "--interviewer", "A", "--interviewee", "B", "--here", "x"])
+    assert "invalid choice" in capsys.readouterr().err

@@ -178,7 +178,7 @@ def test_a_call_device_that_vanishes_mid_take_never_records_the_microphone_twice
     assert "call's sound stopped" in take.message
     (lost,) = [m for m in take.markers if m.kind == "call-lost"]
     mic, line = samples[:, 0], samples[:, 1]
-    cut = int(lost.time_s * rate)
+    cut = round(lost.time_s * rate)
     # After the marker the call channel is silence, while the microphone goes on speaking.
     assert np.all(line[cut:] == 0.0)
     assert np.sqrt(np.mean(mic[cut:] ** 2)) > 0.01

@@ -127,3 +127,15 @@ def test_without_the_calls_sound_the_window_says_the_take_is_the_microphone_only
     (take,) = services.recordings(interview.id)
     assert take.channels == 1 and take.channel_roles == []
     assert not shown_errors()
+
+
+def test_the_return_interview_stays_on_the_call_with_the_roles_swapped(
+    qtbot, window, services
+) -> None:
+    interview = call_interview(services, here="interviewer")
+    window.show_interview(interview.id)
+    new_id = window.interview.swap_roles()
+    new = services.interview(new_id)
+    assert new.on_call and new.here_role == "interviewee"
+    # The same person is still at this computer: the one who asked now answers.
+    assert new.participant(new.here_role).name == "Sam Okafor"
