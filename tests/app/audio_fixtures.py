@@ -326,3 +326,11 @@ def best_match(recorded: np.ndarray, source: np.ndarray) -> tuple[float, int]:
     if len(piece) < 2 or piece.std() == 0 or ref.std() == 0:
         return 0.0, lag
     return float(np.corrcoef(piece, ref)[0, 1]), lag
+
+
+def piece_matches(recorded: np.ndarray, source: np.ndarray, rate: int) -> np.ndarray:
+    """``best_match`` of each whole second of ``source`` in ``recorded``: one glitch (a busy
+    machine's 10 ms dropout in the sound server) then spoils one piece, not the whole."""
+    return np.array(
+        [best_match(recorded, source[k : k + rate])[0] for k in range(0, len(source) - rate, rate)]
+    )
