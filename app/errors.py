@@ -116,6 +116,6 @@ class CallAudioUnavailable(BuddyError):
     """The call's sound (the computer's output) cannot be recorded on this computer."""
 
     default_hint = (
-        "The take records your microphone only; the other person's voice is still heard if the "
-        "call plays through the laptop's speakers."
+        "The other person is still recorded if the call plays through this computer's "
+        "speakers, but both voices then share one channel."
     )

@@ -67,9 +67,10 @@ def _soundcard() -> Any:
             f"The call's sound cannot be recorded: a sound library is missing ({exc})."
         ) from exc
     except Exception as exc:  # AssertionError/RuntimeError: no sound server answered
+        log.warning("No sound server for the call's sound: %r", exc)
         raise CallAudioUnavailable(
-            "The call's sound cannot be recorded: the computer's sound system is not running "
-            f"({type(exc).__name__}: {exc})."
+            "The call's sound cannot be recorded: the computer's sound system "
+            "(PulseAudio or PipeWire) is not running."
         ) from exc
     return soundcard
 
@@ -79,15 +80,16 @@ def find_loopback() -> Loopback:
     if sys.platform == "darwin":
         raise CallAudioUnavailable(
             "This Mac cannot record the call's sound by itself.",
-            "Install a virtual loopback sound device, send the call's sound to it, and try "
-            "again; until then the take records your microphone only.",
+            "To record both voices apart, install a virtual loopback sound device and send the "
+            "call's sound to it; until then the call is heard only through the microphone.",
         )
     sc = _soundcard()
     try:
         speaker = sc.default_speaker()
     except Exception as exc:
+        log.warning("No default sound output: %r", exc)
         raise CallAudioUnavailable(
-            f"The call's sound cannot be recorded: there is no sound output ({exc})."
+            "The call's sound cannot be recorded: this computer has no sound output."
         ) from exc
     source = None
     # PulseAudio names the loopback "<sink>.monitor" (the bare sink id raises IndexError);

@@ -77,7 +77,7 @@ class CallChannel:
                 capture.stop()
                 raise
         except CallAudioUnavailable as exc:
-            self.note = f"This take records your microphone only. {exc.message} {exc.hint}"
+            self.note = f"This take records your microphone only. {exc.message} {exc.hint}".strip()
             log.warning("%s", self.note)
             self._notify("call-unavailable", self.note)
             return False

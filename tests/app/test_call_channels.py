@@ -337,3 +337,27 @@ def test_the_cli_makes_a_call_interview(home: Any, capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit):
         main(["new", "--title", "X", "--interviewer", "A", "--interviewee", "B", "--here", "x"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_without_a_sound_server_the_calls_sound_is_plainly_unavailable(tmp_path: Any) -> None:
+    """The real soundcard import with no server to talk to (it asserts at import): a clear
+    CallAudioUnavailable, in a fresh interpreter so no earlier import is reused."""
+    import os
+    import subprocess
+    import sys
+
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULSE_")}
+    env.update(XDG_RUNTIME_DIR=str(runtime), HOME=str(tmp_path))
+    code = (
+        "from app.audio.call_capture import find_loopback\n"
+        "from app.errors import CallAudioUnavailable\n"
+        "try:\n    find_loopback()\n"
+        "except CallAudioUnavailable as exc:\n    print('UNAVAILABLE', exc.message)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "UNAVAILABLE" in done.stdout and "sound system" in done.stdout, done.stdout
