@@ -199,12 +199,13 @@ class Services:
         removed = self.store.delete_voice_sample(interview_id, found.id)  # type: ignore[arg-type]
         voice_samples.remove_files(self.paths, removed)
 
-    def voice_clip(self, *, device: str | int | None = None) -> Any:
+    def voice_clip(self, *, device: Any = None, stream_factory: Any = None) -> Any:
         """A microphone clip recorder for a voice sample (not started yet)."""
         from app.audio.clip import ClipRecorder
 
         return ClipRecorder(
-            device=device if device is not None else (self.ctx.settings.input_device or None)
+            device=device if device is not None else (self.ctx.settings.input_device or None),
+            stream_factory=stream_factory,
         )
 
     def recorder(

@@ -66,6 +66,8 @@ class InterviewScreen(InterviewLayout):
         self._clock.timeout.connect(self._tick)
         self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_DELAY_MS)
         self._notes_timer.timeout.connect(self.save_notes)
+        self.voices.finished.connect(self._voices_done)
+        self.voices.about_to_record.connect(self._release_mic_check)
 
     # -- loading --------------------------------------------------------------------------
 
@@ -88,6 +90,10 @@ class InterviewScreen(InterviewLayout):
         self.notes_state.setText("")
         self.banner.hide()
         self._show_call_side()
+        self.voices.load(
+            self.services, self.interview, device=self._device(), stream_factory=self.stream_factory
+        )
+        self.order_voice_step()
         self.shown_question = 0
         self._show_question()
         self._update()
@@ -229,6 +235,17 @@ class InterviewScreen(InterviewLayout):
     def _show_level(self, level: Level) -> None:
         self.meter.set_level(level)
 
+    # -- voice samples --------------------------------------------------------------------
+
+    def _release_mic_check(self) -> None:
+        if self.mic_check is not None:
+            self.toggle_mic_check()  # one user of the device at a time
+
+    def _voices_done(self) -> None:
+        # Both samples kept or the step skipped: the next thing to do is to record.
+        if self.record_button.isEnabled():
+            self.record_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
     # -- recording ------------------------------------------------------------------------
 
     def record(self) -> None:
@@ -247,6 +264,7 @@ class InterviewScreen(InterviewLayout):
             return
         if self.mic_check is not None:
             self.toggle_mic_check()  # one user of the device at a time
+        self.voices.cancel()
         try:
             session = RecordingSession(
                 self.services,
@@ -367,6 +385,7 @@ class InterviewScreen(InterviewLayout):
         self.stop_button.setEnabled(state in ("recording", "paused"))
         self.swap_button.setEnabled(interview is not None and not busy)
         self.consent_button.setEnabled(interview is not None and not busy)
+        self.voices.setEnabled(interview is not None and not busy)
         takes = self.services.recordings(interview.id) if interview is not None else []
         usable = [t for t in takes if t.status != "recording"]
         self.transcribe_button.setEnabled(bool(usable) and not busy)
@@ -452,6 +471,7 @@ class InterviewScreen(InterviewLayout):
 
     def shutdown(self) -> None:
         self.save_notes()
+        self.voices.cancel()
         if self.mic_check is not None:
             self.mic_check.stop()
         if self.session is not None:

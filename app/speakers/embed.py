@@ -10,10 +10,12 @@ import numpy as np
 
 from app.errors import ModelMissing
 from app.paths import resource
-from app.speakers.fbank import SAMPLE_RATE, normalised_fbank
+from app.speakers.fbank import N_MELS, SAMPLE_RATE, frame_count, normalised_fbank
 
 #: Shorter clips carry too little of a voice to embed (and the network needs a few frames).
 MIN_SAMPLES = int(0.4 * SAMPLE_RATE)
+MIN_FRAMES = frame_count(MIN_SAMPLES)
+_NO_FRAMES = np.zeros((0, N_MELS), dtype=np.float32)
 
 
 def model_path() -> Path:
@@ -52,20 +54,25 @@ class Embedder:
             return self._session
 
     def embed(self, clips: Sequence[np.ndarray]) -> np.ndarray:
-        """(len(clips), 192) unit vectors; clips of equal length are run as one batch."""
+        """(len(clips), 192) unit vectors of 16 kHz mono clips (zeros for too short ones)."""
+        return self.embed_features(
+            [normalised_fbank(c) if len(c) >= MIN_SAMPLES else _NO_FRAMES for c in clips]
+        )
+
+    def embed_features(self, features: Sequence[np.ndarray]) -> np.ndarray:
+        """Unit vectors of mean-normalised fbank features; equal lengths run as one batch."""
         session = self._ensure()
-        out = np.zeros((len(clips), 192), dtype=np.float32)
+        out = np.zeros((len(features), 192), dtype=np.float32)
         by_length: dict[int, list[int]] = {}
-        for i, clip in enumerate(clips):
-            by_length.setdefault(len(clip), []).append(i)
+        for i, feats in enumerate(features):
+            by_length.setdefault(len(feats), []).append(i)
         for length, members in by_length.items():
-            if length < MIN_SAMPLES:
+            if length < MIN_FRAMES:
                 continue
             for start in range(0, len(members), 16):
                 batch = members[start : start + 16]
-                feats = np.stack([normalised_fbank(clips[i]) for i in batch])
-                vectors = session.run(None, {"feats": feats})[0]
-                out[batch] = vectors
+                stacked = np.stack([features[i] for i in batch]).astype(np.float32)
+                out[batch] = session.run(None, {"feats": stacked})[0]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
 

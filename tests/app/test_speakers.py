@@ -217,3 +217,23 @@ def test_voice_and_import_commands(home: Path, testdata: Path, capsys) -> None:
     finally:
         store.close()
     assert json.loads("[]") == []
+
+
+def test_window_features_cut_from_the_stretch_equal_the_window_s_own(testdata: Path) -> None:
+    from app.speakers import voices
+    from app.speakers.fbank import normalised_fbank
+
+    audio = load_audio(testdata / "jfk.wav")
+    windows = voices.windows_in([(0.37, 6.0), (7.0, 7.9)])
+    assert len(windows) == 8 and windows[-1] == voices.Window(7.0, 7.9, 7.0)
+    seen: list[np.ndarray] = []
+
+    class Recording(Embedder):
+        def embed_features(self, features):  # type: ignore[no-untyped-def]
+            seen.extend(features)
+            return super().embed_features(features)
+
+    voices.embed_windows(audio, windows, Recording())
+    for window, feats in zip(windows, seen, strict=True):
+        clip = audio[round(window.start * 16000) : round(window.end * 16000)]
+        assert np.abs(feats - normalised_fbank(clip)).max() < 1e-3

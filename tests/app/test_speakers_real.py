@@ -107,3 +107,20 @@ def test_no_question_reading_is_split_across_two_names(services: Services) -> No
         first = next(s for s in segments if s.question_index == index)
         assert first.speaker == interviewer, first.text
     _report("buddy-interview", vtt, truth)
+
+
+def test_a_call_with_no_markers_still_gets_two_names(services: Services) -> None:
+    vtt, truth, _ = _take(services, "conversation", markers=False)
+    accuracy, (right, _) = _report("conversation, no markers, no samples", vtt, truth)
+    assert accuracy >= 0.90 and right >= 4
+
+
+@pytest.mark.parametrize(
+    "clip", ["jfk.wav", "librivox-0870.wav", "conversation.enrol.interviewee.wav"]
+)
+def test_one_voice_alone_is_not_split_in_two(services: Services, clip: str) -> None:
+    interview = services.new_interview("Solo", interviewer="Ruth", interviewee="Kieran")
+    services.import_audio(interview.id, TESTDATA / clip)
+    services.transcribe(interview.id)
+    speakers = {s.speaker for s in services.transcript(interview.id).segments}
+    assert speakers == {"Kieran"}, speakers
