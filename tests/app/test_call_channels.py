@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from app.audio.channel_align import ChannelAligner, CopyGuard
 from app.audio.recorder import Recorder
 from app.context import AppContext
 from app.errors import CallAudioUnavailable
+from app.models import Segment
 from tests.app.audio_fixtures import FakeStreamFactory, fake_device
 from tests.conftest import TESTDATA
 
@@ -361,3 +363,27 @@ def test_without_a_sound_server_the_calls_sound_is_plainly_unavailable(tmp_path:
     )
     assert done.returncode == 0, done.stderr
     assert "UNAVAILABLE" in done.stdout and "sound system" in done.stdout, done.stdout
+
+
+def test_after_the_call_was_lost_words_go_by_voice_not_by_channel() -> None:
+    from app.models import Marker, Recording
+    from app.speakers.call_lost import attribute_around_call_loss, call_lost_at
+
+    recording = Recording(
+        id=1, interview_id=1, path="x.wav", status="complete", source="recorded",
+        sample_rate=RATE, channels=2, duration_s=30.0, created_at=None,  # type: ignore[arg-type]
+        markers=[Marker(kind="call-lost", time_s=12.0)],
+        channel_roles=["interviewer", "interviewee"],
+    )  # fmt: skip
+    segments = [Segment(start=t, end=t + 4, text=f"at {t}") for t in (0.0, 5.0, 11.0, 13.0, 20.0)]
+    calls: list[tuple[list[float], bool]] = []
+
+    def fake_speakers(part: Any, by_channel: bool) -> list[Segment]:
+        calls.append(([s.start for s in part], by_channel))
+        return [replace(s, speaker="by channel" if by_channel else "by voice") for s in part]
+
+    out = attribute_around_call_loss(segments, call_lost_at(recording), fake_speakers)
+    assert calls == [([0.0, 5.0, 11.0], True), ([13.0, 20.0], False)]
+    assert [s.speaker for s in out] == ["by channel"] * 3 + ["by voice"] * 2
+    assert [s.position for s in out] == [0, 1, 2, 3, 4]
+    assert attribute_around_call_loss(segments, None, fake_speakers)[0].speaker == "by channel"
