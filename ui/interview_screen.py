@@ -49,6 +49,9 @@ class InterviewScreen(InterviewLayout):
         self.services = services
         self.settings = settings
         self.recorder_factory = recorder_factory
+        #: On a call: how the call's sound is found (None: the system's output; tests, a
+        #: stand-in).
+        self.loopback: Any = None
         self.stream_factory = stream_factory
         self.interview: Interview | None = None
         self.script: Script | None = None
@@ -201,13 +204,22 @@ class InterviewScreen(InterviewLayout):
             self.mic_check = None
             self.mic_button.setText("Check &microphone")
             self.meter.set_level(None)
+            self.call_meter.set_level(None)
             self.mic_status.setText("Check stopped.")
             return
         if self.session is not None and self.session.active:
             self.mic_status.setText("The meter shows the recording's level while you record.")
             return
-        check = MicCheck(device=self._device(), stream_factory=self.stream_factory)
+        on_call = self.interview is not None and self.interview.on_call
+        check = MicCheck(
+            device=self._device(),
+            stream_factory=self.stream_factory,
+            call=on_call,
+            loopback=self.loopback,
+        )
         check.level.connect(self._show_level)
+        check.call_level.connect(self.call_meter.set_level)
+        check.call_note.connect(self._call_check_note)
         check.failed.connect(self._mic_failed)
         check.running_changed.connect(lambda on: self._mic_running(check, on))
         self.mic_check = check
@@ -223,6 +235,17 @@ class InterviewScreen(InterviewLayout):
             else "Check stopped."
         )
         announce(self, self.mic_status.text())
+
+    def _call_check_note(self, note: str) -> None:
+        """On a call, the check also listens to the call's sound; say if it cannot."""
+        if note:
+            self.call_status.setText(f"Problem: {note}")
+            announce(self, self.call_status.text(), assertive=True)
+        else:
+            self.call_status.setText(
+                "The call's sound is being checked too: when the other person speaks, the "
+                "call's meter moves."
+            )
 
     def _mic_failed(self, error: BaseException) -> None:
         self.mic_check = None
@@ -272,6 +295,7 @@ class InterviewScreen(InterviewLayout):
                 device=self._device(),
                 recorder_factory=self.recorder_factory,
                 stream_factory=self.stream_factory,
+                loopback=self.loopback,
                 parent=self,
             )
         except Exception as exc:

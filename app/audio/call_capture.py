@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from app.audio.levels import Level, measure
 from app.errors import CallAudioUnavailable
 
 log = logging.getLogger(__name__)
@@ -236,3 +237,40 @@ class LoopbackCapture:
     def _open(self) -> Iterator[LoopbackReader]:
         with self.loopback.open(self.samplerate, self._blocksize) as reader:
             yield reader
+
+
+class CallLevelMonitor:
+    """The call's side of the microphone check: the level of what this computer plays, with
+    nothing kept. Shows before recording that the call's sound can be heard at all."""
+
+    def __init__(
+        self, *, find: Callable[[], Loopback] | None = None, samplerate: int = 16000
+    ) -> None:
+        self._find = find or find_loopback
+        self._rate = samplerate
+        self._capture: LoopbackCapture | None = None
+        self.level = Level()
+        self.name = ""
+
+    def start(self) -> str:
+        """Open the loopback (slow: off the UI thread); returns the output's name, or raises
+        CallAudioUnavailable."""
+        loopback = self._find()
+        capture = LoopbackCapture(
+            loopback,
+            samplerate=self._rate,
+            on_block=self._measure,
+            on_lost=lambda _reason: setattr(self, "level", Level()),
+        )
+        capture.start()
+        self._capture, self.name = capture, loopback.name
+        return loopback.name
+
+    def _measure(self, mono: np.ndarray, _stamp: float) -> None:
+        # Our own reading thread, not a device callback: measuring here delays nothing.
+        self.level = measure(mono, seconds=len(mono) / self._rate, previous=self.level)
+
+    def stop(self) -> None:
+        capture, self._capture = self._capture, None
+        if capture is not None:
+            capture.stop()

@@ -358,11 +358,18 @@ def test_without_a_sound_server_the_calls_sound_is_plainly_unavailable(tmp_path:
         "try:\n    find_loopback()\n"
         "except CallAudioUnavailable as exc:\n    print('UNAVAILABLE', exc.message)\n"
     )
+    # An argument after -c: soundcard names its client after sys.argv[1] and would fail
+    # on its absence instead of on the missing server.
     done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code, "no-server"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert "UNAVAILABLE" in done.stdout and "sound system" in done.stdout, done.stdout
+    assert "AssertionError" in done.stderr  # the import really failed for want of a server
 
 
 def test_after_the_call_was_lost_words_go_by_voice_not_by_channel() -> None:

@@ -425,3 +425,36 @@ class RawRun(CliRun):
         self.seen = []
         for name, pipe in (("out", self.proc.stdout), ("err", self.proc.stderr)):
             threading.Thread(target=self._pump, args=(name, pipe), daemon=True).start()
+
+
+CALL_CHECK = """
+import time
+from app.audio.call_capture import CallLevelMonitor
+
+monitor = CallLevelMonitor()
+print("Checking", monitor.start(), flush=True)
+deadline = time.monotonic() + 20
+loudest = -120.0
+while time.monotonic() < deadline:
+    loudest = max(loudest, monitor.level.rms_db)
+    if loudest > -30:
+        break
+    time.sleep(0.05)
+monitor.stop()
+print(f"Loudest {loudest:.1f}", flush=True)
+"""
+
+
+def test_the_check_hears_the_calls_sound_before_recording(
+    pulse_call: PulseSink, tmp_path: Path
+) -> None:
+    # (An argument after -c: soundcard names its client after sys.argv[1] then.)
+    run = RawRun(["-c", CALL_CHECK, "check"], cli_env(pulse_call, tmp_path / "buddy"))
+    run.wait_for("Checking")
+    player = pulse_call.play(TESTDATA / CALL_SPEECH, sink=CALL_SINK)
+    assert run.finish() == 0, run.text()
+    player.kill()
+    player.wait()
+    loudest = float(run.text().split("Loudest ")[1].split()[0])
+    print(f"the check heard the call at {loudest:.1f} dBFS")
+    assert loudest > -30

@@ -5,8 +5,6 @@ is tests/app/test_call_recording_real.py)."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 from PySide6.QtCore import Qt
 
@@ -35,7 +33,7 @@ def call_interview(services, *, here: str = "interviewer"):
 
 
 def use_loopback(window, services, loopback) -> None:
-    window.interview.recorder_factory = partial(services.recorder, loopback=loopback)
+    window.interview.loopback = loopback
 
 
 def test_the_form_marks_an_interview_as_a_call_by_keyboard(qtbot, window, services) -> None:
@@ -139,3 +137,33 @@ def test_the_return_interview_stays_on_the_call_with_the_roles_swapped(
     assert new.on_call and new.here_role == "interviewee"
     # The same person is still at this computer: the one who asked now answers.
     assert new.participant(new.here_role).name == "Sam Okafor"
+
+
+def test_the_microphone_check_on_a_call_checks_the_calls_sound_too(qtbot, window, services) -> None:
+    interview = call_interview(services)
+    call_sound = (0.3 * np.sin(2 * np.pi * 330 * np.arange(RATE * 60) / RATE)).astype("float32")
+    use_loopback(window, services, lambda: fake_loopback(call_sound, speed=1.0))
+    window.show_interview(interview.id)
+    screen = window.interview
+    screen.mic_button.click()
+    qtbot.waitUntil(lambda: screen.call_meter.level is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: screen.meter.level is not None, timeout=10_000)
+    assert "checked too" in screen.call_status.text()
+    screen.mic_button.click()  # stop the check
+    assert screen.call_meter.level is None and screen.mic_check is None
+    assert not services.recordings(interview.id)  # a check keeps nothing
+
+
+def test_the_check_says_when_the_calls_sound_cannot_be_heard(qtbot, window, services) -> None:
+    def unavailable():
+        raise CallAudioUnavailable("The call's sound cannot be recorded: no output.")
+
+    interview = call_interview(services)
+    use_loopback(window, services, unavailable)
+    window.show_interview(interview.id)
+    screen = window.interview
+    screen.mic_button.click()
+    qtbot.waitUntil(lambda: "Problem" in screen.call_status.text(), timeout=10_000)
+    assert screen.meter.isVisible() and screen.mic_check is not None  # the microphone still checks
+    assert "--" not in screen.call_status.text()
+    screen.mic_button.click()
