@@ -6,6 +6,7 @@ is tests/app/test_call_recording_real.py)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from app.errors import CallAudioUnavailable
@@ -167,3 +168,19 @@ def test_the_check_says_when_the_calls_sound_cannot_be_heard(qtbot, window, serv
     assert screen.meter.isVisible() and screen.mic_check is not None  # the microphone still checks
     assert "--" not in screen.call_status.text()
     screen.mic_button.click()
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0], ids=["100%", "200%"])
+def test_the_call_screen_fits_at_large_text(qtbot, window, services, scale: float) -> None:
+    from tests.ui.test_text_scaling import SCREEN, check
+
+    interview = call_interview(services)
+    window.theme.apply("light", scale)
+    try:
+        window.resize(*SCREEN)
+        window.show_interview(interview.id)
+        screen = window.interview
+        assert screen.call_row.isVisible()
+        check(qtbot, window)
+    finally:
+        window.theme.apply("light", 1.0)
