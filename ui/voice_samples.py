@@ -101,7 +101,7 @@ class VoiceSampleStep(QGroupBox):
         self.meter.setAccessibleName("Voice sample level")
         self.buttons: dict[str, QPushButton] = {}
         self.states: dict[str, QLabel] = {}
-        self.rows = QVBoxLayout()
+        self.rows = QHBoxLayout()  # one person beside the other: the step stays short
         self.skip_button = QPushButton("S&kip voice samples")
         self.skip_button.setAccessibleName("Skip voice samples")
         self.skip_button.setAccessibleDescription("Go on to recording without voice samples")

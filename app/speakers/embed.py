@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.errors import ModelMissing
+from app.errors import ModelDamaged, ModelMissing
 from app.paths import resource
 from app.speakers.fbank import N_MELS, SAMPLE_RATE, frame_count, normalised_fbank
 
@@ -48,9 +48,15 @@ class Embedder:
                 options.intra_op_num_threads = 1
                 options.inter_op_num_threads = 1
                 options.log_severity_level = 3
-                self._session = ort.InferenceSession(
-                    str(self.path), options, providers=["CPUExecutionProvider"]
-                )
+                try:
+                    self._session = ort.InferenceSession(
+                        str(self.path), options, providers=["CPUExecutionProvider"]
+                    )
+                except Exception as exc:  # onnxruntime raises its own kinds for a bad file
+                    raise ModelDamaged(
+                        f"The voice model {self.path.name} cannot be loaded ({exc}).",
+                        "Reinstall the app: the voice model ships with it.",
+                    ) from exc
             return self._session
 
     def embed(self, clips: Sequence[np.ndarray]) -> np.ndarray:

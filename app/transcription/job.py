@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -25,6 +26,8 @@ from app.store import Store
 from app.store.rows import now
 from app.transcription.engine import Engine
 from app.transcription.silence import drop_speech_over_silence
+
+log = logging.getLogger(__name__)
 
 #: Takes in these states hold usable audio; "recording" means a take still being written.
 USABLE = ("imported", "complete", "recovered", "stopped-early")
@@ -53,14 +56,16 @@ def _speakers(
     segments: list[Segment],
     embedder: Embedder | None,
 ) -> list[Segment]:
-    """One take's words to the person whose channel or voice they are in."""
+    """One take's words to the person whose channel or voice they are in.
+
+    A missing or damaged voice model is an error to fix; any other failure here keeps the
+    text rule's speakers rather than throwing away a finished transcription.
+    """
     roles = recording.channel_roles if recording.channels == len(recording.channel_roles) else []
     names: dict[Role, str] = {
         "interviewer": interview.interviewer.name if interview.interviewer else "Interviewer",
         "interviewee": interview.interviewee.name if interview.interviewee else "Interviewee",
     }
-    samples = load_samples(store, paths, interview)
-    channels = load_channels(paths.data / recording.path) if roles else None
 
     def speakers_of(part: Sequence[Segment], by_channel: bool) -> list[Segment]:
         return speakers_for_take(
@@ -73,9 +78,17 @@ def _speakers(
             embedder=embedder,
         )
 
-    # A call take whose call channel stopped part-way: voices decide after that moment.
-    lost_at = call_lost_at(recording) if roles else None
-    return attribute_around_call_loss(segments, lost_at, speakers_of)
+    try:
+        samples = load_samples(store, paths, interview)
+        channels = load_channels(paths.data / recording.path) if roles else None
+        # A call take whose call channel stopped part-way: voices decide after that moment.
+        lost_at = call_lost_at(recording) if roles else None
+        return attribute_around_call_loss(segments, lost_at, speakers_of)
+    except BuddyError:
+        raise
+    except Exception:
+        log.exception("Telling the voices apart failed; speakers come from the question text")
+        return segments
 
 
 def transcribe_interview(

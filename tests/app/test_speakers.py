@@ -60,11 +60,15 @@ def test_two_people_sound_apart_and_one_person_sounds_alike(testdata: Path) -> N
     assert va @ va2 > va @ vb + 0.2
 
 
-def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
-    from app.errors import ModelMissing
+def test_missing_or_damaged_model_is_a_clear_error(tmp_path: Path) -> None:
+    from app.errors import ModelDamaged, ModelMissing
 
     with pytest.raises(ModelMissing, match="voice model"):
         Embedder(tmp_path / "nothing.onnx").embed([np.zeros(16000, dtype=np.float32)])
+    damaged = tmp_path / "campplus.onnx"
+    damaged.write_bytes(model_path().read_bytes()[:100_000])
+    with pytest.raises(ModelDamaged, match="cannot be loaded"):
+        Embedder(damaged).embed([np.zeros(16000, dtype=np.float32)])
 
 
 # -- words -----------------------------------------------------------------------------------
@@ -237,3 +241,30 @@ def test_window_features_cut_from_the_stretch_equal_the_window_s_own(testdata: P
     for window, feats in zip(windows, seen, strict=True):
         clip = audio[round(window.start * 16000) : round(window.end * 16000)]
         assert np.abs(feats - normalised_fbank(clip)).max() < 1e-3
+
+
+def _cloud(centre: np.ndarray, count: int, spread: float, rng: np.random.Generator) -> np.ndarray:
+    points = centre + rng.normal(0, spread, (count, centre.size))
+    return points / np.linalg.norm(points, axis=1, keepdims=True)
+
+
+def test_two_voices_found_in_a_take_and_the_reader_is_the_interviewer() -> None:
+    from app.speakers.voices import Window, voices_from_take
+
+    rng = np.random.default_rng(5)
+    ruth, kieran = rng.normal(size=192), rng.normal(size=192)
+    vectors = np.concatenate([_cloud(kieran, 6, 0.05, rng), _cloud(ruth, 4, 0.05, rng)])
+    windows = [Window(i * 1.0, i * 1.0 + 1.5) for i in range(10)]
+    # The text rule gave the reading (windows 6-9) to Ruth and the rest to Kieran.
+    reading = _seg(6.0, "what have you been up to lately then", "Ruth", step=0.5)
+    answer = _seg(0.0, "the hospital project every single Tuesday morning", "Kieran", step=0.75)
+    a, b = voices_from_take(
+        [answer, reading], windows, vectors, interviewer="Ruth", interviewee="Kieran"
+    )
+    assert (vectors[6:] @ a).min() > (vectors[6:] @ b).max()
+    # Without any reading the first voice heard is the interviewer's.
+    a, b = voices_from_take([], windows, vectors, interviewer="Ruth", interviewee="Kieran")
+    assert (vectors[:6] @ a).min() > (vectors[:6] @ b).max()
+    # One voice only: no second person is invented.
+    alone = _cloud(kieran, 10, 0.05, rng)
+    assert voices_from_take([], windows, alone, interviewer="Ruth", interviewee="Kieran") is None

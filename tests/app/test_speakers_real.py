@@ -38,7 +38,12 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
 
 
 def _take(
-    services: Services, name: str, *, samples: bool = False, markers: bool = True
+    services: Services,
+    name: str,
+    *,
+    samples: bool = False,
+    markers: bool = True,
+    channel_roles: list[str] | None = None,
 ) -> tuple[str, dict[str, Any], int]:
     truth = json.loads((TESTDATA / f"{name}.truth.json").read_text())
     interview = services.new_interview(
@@ -48,6 +53,7 @@ def _take(
         interview.id,
         TESTDATA / f"{name}.wav",
         markers=MarkerFile(truth["markers"], truth["questions"]) if markers else None,
+        channel_roles=channel_roles,  # type: ignore[arg-type]
     )
     if samples:
         for role in ("interviewer", "interviewee"):
@@ -86,6 +92,13 @@ def test_remote_call_by_channel(services: Services) -> None:
     accuracy, (right, _) = _report("conversation-remote by channel", vtt, truth)
     assert accuracy >= 0.99
     assert right == 5
+
+
+def test_two_channels_of_one_room_go_by_voice(services: Services) -> None:
+    vtt, truth, interview_id = _take(services, "conversation-remote", channel_roles=[])
+    assert services.recordings(interview_id)[-1].channel_roles == []
+    accuracy, (right, _) = _report("conversation-remote as one room, by voice", vtt, truth)
+    assert accuracy >= 0.97 and right >= 4
 
 
 def test_no_question_reading_is_split_across_two_names(services: Services) -> None:
