@@ -5,20 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from app.attribution import attribute
-from app.audio.decode import load_audio
-from app.errors import BuddyError, EditsWouldBeLost, NothingToTranscribe, TranscriptionFailed
+from app.audio.decode import probe
+from app.errors import (
+    BuddyError,
+    Cancelled,
+    EditsWouldBeLost,
+    NothingToTranscribe,
+    TranscriptionFailed,
+)
 from app.models import Recording, Transcript
 from app.paths import Paths
 from app.store import Store
 from app.store.rows import now
 from app.transcription.engine import Engine
-from app.transcription.silence import drop_speech_over_silence
+from app.transcription.progress import JobProgress, NoteCallback
+from app.transcription.raw import raw_segments
 
 #: Takes in these states hold usable audio; "recording" means a take still being written.
 USABLE = ("imported", "complete", "recovered", "stopped-early")
-
-#: Share of the progress bar spent decoding before the engine starts.
-_DECODE_SHARE = 0.03
 
 
 def usable_recording(store: Store, interview_id: int) -> Recording:
@@ -41,6 +45,8 @@ def transcribe_interview(
     discard_edits: bool = False,
     on_progress: Callable[[float], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    on_note: NoteCallback | None = None,
+    use_live: bool = True,
 ) -> Transcript:
     """Transcribe the latest take; the stored transcript changes only if everything succeeds."""
     interview = store.interview(interview_id)
@@ -49,23 +55,33 @@ def transcribe_interview(
         raise EditsWouldBeLost(
             f"Interview {interview_id} has hand edits that a new transcription would replace."
         )
-    report = on_progress or (lambda _f: None)
-    report(0.0)
-    audio = load_audio(paths.data / recording.path)
-    report(_DECODE_SHARE)
+    progress = JobProgress(on_progress=on_progress, on_note=on_note)
+    progress.stage("opening")
+    path = paths.data / recording.path
+    total = probe(path).duration_s
+    progress.stage("loading", total_s=total)
+    if should_cancel is not None and should_cancel():
+        raise Cancelled("Transcription was cancelled.")
+    if hasattr(engine, "load"):
+        engine.load()  # its own stage: the first load takes seconds, and says so
+    progress.stage("transcribing")
     try:
-        raw = engine.transcribe(
-            audio,
+        raw = raw_segments(
+            store,
+            paths,
+            recording,
+            engine,
             language=language,
             glossary=list(glossary),
-            on_progress=lambda f: report(_DECODE_SHARE + (1 - _DECODE_SHARE) * f),
+            on_position=progress.audio_done,
             should_cancel=should_cancel,
+            use_live=use_live,
         )
     except BuddyError:
         raise
     except Exception as exc:  # an engine bug must not lose the old transcript either
         raise TranscriptionFailed(f"Transcription failed: {exc}") from exc
-    raw = drop_speech_over_silence(raw, audio)
+    progress.stage("saving")
     markers = recording.question_markers
     questions = list(interview.questions)
     needed = max((m.question_index or 0) for m in markers) + 1 if markers else 0
@@ -91,5 +107,5 @@ def transcribe_interview(
         if len(questions) != len(interview.questions):
             store.update_interview(interview_id, questions=questions)
         store.update_interview(interview_id, status="transcribed")
-    report(1.0)
+    progress.stage("done")
     return saved
