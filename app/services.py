@@ -25,6 +25,7 @@ from app.transcription.job import transcribe_interview
 
 if TYPE_CHECKING:
     from app.audio.recorder import Recorder
+    from app.transcription.live import LiveTranscriber, SegmentsCallback
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,34 @@ class Services:
                 self._engines[key] = load_engine(name, model=model, paths=self.paths)
             return self._engines[key]
 
+    def live_transcriber(
+        self, *, on_segments: SegmentsCallback | None = None
+    ) -> LiveTranscriber | None:
+        """A live transcriber for the next take, or None when the setting turns it off.
+
+        It uses the chosen engine and model with one thread of its own (a separate instance,
+        so a transcription running meanwhile keeps its threads), which on a two-core laptop
+        leaves the other core to the recorder and the window.
+        """
+        settings = self.ctx.settings
+        if not settings.live_transcription:
+            return None
+        from app.transcription.live import LiveTranscriber
+
+        name, model = settings.engine, settings.model or None
+        key = (name, f"{model or ''}#live")
+        with self._engine_lock:
+            if key not in self._engines:
+                self._engines[key] = load_engine(name, model=model, paths=self.paths, cpu_threads=1)
+            engine = self._engines[key]
+        return LiveTranscriber(
+            self.store,
+            engine,
+            language=settings.language or None,
+            glossary=list(settings.glossary),
+            on_segments=on_segments,
+        )
+
     def transcribe(
         self,
         interview_id: int,
@@ -169,7 +198,11 @@ class Services:
         discard_edits: bool = False,
         on_progress: Callable[[float], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
+        on_note: Callable[[Any], None] | None = None,
+        use_live: bool = True,
     ) -> Transcript:
+        """Transcribe the interview's take; a take whose live transcription completed with
+        the same engine and model is attributed from it instead of being run again."""
         settings = self.ctx.settings
         return transcribe_interview(
             self.store,
@@ -181,6 +214,8 @@ class Services:
             discard_edits=discard_edits,
             on_progress=on_progress,
             should_cancel=should_cancel,
+            on_note=on_note,
+            use_live=use_live,
         )
 
     def transcript(self, interview_id: int) -> Transcript | None:

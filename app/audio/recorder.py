@@ -38,7 +38,7 @@ from app.audio.devices import (
     resolve,
     sounddevice_module,
 )
-from app.audio.take_writer import LevelHandler, TakeWriter
+from app.audio.take_writer import BlockConsumer, LevelHandler, TakeWriter
 from app.audio.takes import format_clock
 from app.audio.wav_writer import WavWriter, WriterFactory
 from app.errors import BuddyError, DeviceFormatRefused
@@ -148,6 +148,7 @@ class Recorder:
         self._take: TakeWriter | None = None
         self._lock_fd: int | None = None
         self._devices: list[InputDevice] = []
+        self._consumers: list[BlockConsumer] = []
 
     # -- what the UI reads -------------------------------------------------------------------
 
@@ -178,6 +179,12 @@ class Recorder:
             blocks=self._blocks,
             backlog_blocks=self._queue.qsize(),
         )
+
+    def add_block_consumer(self, consumer: BlockConsumer) -> None:
+        """Hear every block written to the take, on the writer thread (before ``start``)."""
+        if self._state != "idle":
+            raise RuntimeError("Add block consumers before the take starts.")
+        self._consumers.append(consumer)
 
     # -- starting ----------------------------------------------------------------------------
 
@@ -241,6 +248,7 @@ class Recorder:
             save_marker=lambda marker: self._store.add_marker(recording_id, marker),
             on_level=self._on_level,
             on_failure=self._writer_failed,
+            consumers=self._consumers,
         )
         self._last_callback = self._started_at = self._clock()
         self._state = "recording"

@@ -15,8 +15,10 @@ import errno
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import numpy as np
 
 from app.audio import levels
 from app.audio.wav_writer import AudioWriter
@@ -30,6 +32,9 @@ LEVEL_INTERVAL_S = 0.05
 POLL_S = 0.1
 
 LevelHandler = Callable[[levels.Level], None]
+#: Handed every block as it is written: (block[frames, channels] float32, sample_rate). It runs
+#: on the writer thread, so it must only hand the block on (e.g. put it in a queue).
+BlockConsumer = Callable[[np.ndarray, int], None]
 
 
 class TakeWriter:
@@ -47,8 +52,10 @@ class TakeWriter:
         save_marker: Callable[[Marker], object],
         on_level: LevelHandler | None = None,
         on_failure: Callable[[OSError], None] | None = None,
+        consumers: Sequence[BlockConsumer] = (),
     ) -> None:
         self._writer = writer
+        self._consumers = tuple(consumers)
         self._feed = feed
         self.samplerate = samplerate
         self._clock = clock
@@ -136,6 +143,7 @@ class TakeWriter:
                     self._writer.write(block)
                     self.frames += len(block)
                     self.max_lag_s = max(self.max_lag_s, self._clock() - stamp)
+                    self._hand_on(block)
                 seen += len(block)
                 if seen >= level_due:
                     self._tell_level()
@@ -154,6 +162,14 @@ class TakeWriter:
                 if paused_at is not None:
                     self._remember_pause(paused_at, item[1])
                 return
+
+    def _hand_on(self, block: np.ndarray) -> None:
+        # Only what reached the file goes on, so listeners share the file's timeline.
+        for consumer in self._consumers:
+            try:
+                consumer(block, self.samplerate)
+            except Exception:
+                log.exception("A block consumer failed")
 
     def _tell_level(self) -> None:
         if self._on_level is None:

@@ -17,7 +17,17 @@ from app.audio.recorder import Recorder, RecordingResult
 from app.audio.recovery import recover_interrupted
 from app.audio.takes import format_clock
 from app.context import AppContext
-from app.errors import BuddyError, DeviceStopped, DiskFull, InvalidInput, NoInputDevice
+from app.errors import (
+    BuddyError,
+    DeviceStopped,
+    DiskFull,
+    EditsWouldBeLost,
+    InvalidInput,
+    NoInputDevice,
+)
+from app.models import Segment
+from app.services import Services
+from app.transcription.live import LiveTranscriber
 
 METER_WIDTH = 24
 METER_FLOOR_DB = -60.0
@@ -39,6 +49,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--device", help="input number or part of its name (see 'devices'); default: the system's"
     )
     record.add_argument("--seconds", type=float, metavar="N", help="stop by itself after N seconds")
+    record.add_argument(
+        "--quiet", action="store_true", help="do not print the live transcript as it arrives"
+    )
+    record.add_argument(
+        "--no-live",
+        action="store_true",
+        help="no live transcription this time: the take is transcribed after it ends",
+    )
     record.set_defaults(handler=record_command)
 
     recover = subparsers.add_parser(
@@ -83,10 +101,21 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
         device=args.device if args.device is not None else (ctx.settings.input_device or None),
         on_event=on_event,
     )
+    services = Services(ctx)
+    meter = sys.stdout.isatty()
+    live = None
+    if not args.no_live:
+        live = services.live_transcriber(
+            on_segments=None if args.quiet else lambda segs: _print_live(segs, meter=meter)
+        )
+    if live is not None:
+        recorder.add_block_consumer(live)
     questions = interview.questions
     with _stop_on_signals(done):
         recorder.start()
-        assert recorder.device is not None
+        assert recorder.device is not None and recorder.recording_id is not None
+        if live is not None:
+            live.start(recorder.recording_id)
         print(
             f"Recording to {recorder.path} from '{recorder.device.name}' at "
             f"{recorder.samplerate} Hz. Press Enter for the next question, Ctrl-C to stop.",
@@ -98,7 +127,6 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
             target=_read_keys, args=(sys.stdin, recorder, questions), daemon=True
         ).start()
         started = time.monotonic()
-        meter = sys.stdout.isatty()
         try:
             while not done.wait(METER_INTERVAL_S):
                 if meter:
@@ -110,6 +138,8 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
                 print("\r" + " " * 79 + "\r", end="", flush=True)
             result = recorder.stop()
     _report(result)
+    if result.frames:
+        _transcribe_take(services, interview.id, live)
     if result.status != "complete":
         kind = events[0][0] if events else ""
         if kind == "disk-full":
@@ -185,6 +215,43 @@ def _draw_meter(recorder: Recorder, question_count: int) -> None:
         f"Q{recorder.question_index + 1}{total}  {note:<10}"
     )
     print(line, end="", flush=True)
+
+
+def _print_live(segments: list[Segment], *, meter: bool) -> None:
+    clear = "\r" + " " * 79 + "\r" if meter else ""
+    for seg in segments:
+        print(f"{clear}[{format_clock(seg.start)}] {seg.text}", flush=True)
+
+
+def _transcribe_take(services: Services, interview_id: int, live: LiveTranscriber | None) -> None:
+    """The take is ready to edit when ``record`` returns: from the live transcript when it
+    covered the take, else transcribed now (saying why)."""
+    started = time.monotonic()
+    if live is not None:
+        print("Finishing the live transcript...", flush=True)
+        outcome = live.finish()
+        if outcome.state != "complete":
+            print(f"{outcome.message} Transcribing the whole take now instead.", flush=True)
+    else:
+        print("Transcribing the take...", flush=True)
+    try:
+        transcript = services.transcribe(interview_id)
+    except EditsWouldBeLost:
+        print(
+            "The interview's transcript has corrections made by hand, so this take was not "
+            f"put in it. Run 'buddy-interviews transcribe {interview_id} --discard-edits' "
+            "to replace it.",
+            flush=True,
+        )
+        return
+    except BuddyError as exc:
+        print(f"The take is saved, but transcribing it failed: {exc}", flush=True)
+        return
+    print(
+        f"Transcript ready: {len(transcript.segments)} lines, "
+        f"{time.monotonic() - started:.1f} s after the take was finished.",
+        flush=True,
+    )
 
 
 def _report(result: RecordingResult) -> None:

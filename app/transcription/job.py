@@ -19,7 +19,7 @@ from app.store import Store
 from app.store.rows import now
 from app.transcription.engine import Engine
 from app.transcription.progress import JobProgress, NoteCallback
-from app.transcription.raw import raw_segments
+from app.transcription.raw import live_usable, raw_segments
 
 #: Takes in these states hold usable audio; "recording" means a take still being written.
 USABLE = ("imported", "complete", "recovered", "stopped-early")
@@ -62,7 +62,9 @@ def transcribe_interview(
     progress.stage("loading", total_s=total)
     if should_cancel is not None and should_cancel():
         raise Cancelled("Transcription was cancelled.")
-    if hasattr(engine, "load"):
+    if hasattr(engine, "load") and not (
+        use_live and live_usable(store, recording, engine, language)
+    ):
         engine.load()  # its own stage: the first load takes seconds, and says so
     progress.stage("transcribing")
     try:

@@ -3,6 +3,7 @@ room noise, and chunks that are cut only at pauses, whatever the take's length."
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +54,7 @@ def test_chunks_own_the_whole_timeline_once_and_hold_all_the_speech(testdata: Pa
         found = chunks(audio, eager_after_s=eager)
         assert len(found) >= 3
         assert found[0].own_start_s == 0.0
-        for before, after in zip(found, found[1:], strict=False):
+        for before, after in itertools.pairwise(found):
             assert before.own_end_s == after.own_start_s  # no gap, no overlap in ownership
         assert audio.size / SAMPLE_RATE - 1.0 <= found[-1].own_end_s <= audio.size / SAMPLE_RATE
         for chunk in found:

@@ -1,0 +1,239 @@
+"""Live transcription: the take is transcribed in chunks while it is being recorded.
+
+Recording always wins. The recorder's writer thread hands each written block to
+:meth:`LiveTranscriber.__call__`, which only puts it in an unbounded queue (no wait, no
+drop). One worker thread, at a lower priority than the recorder, mixes the blocks down to
+mono, resamples them to 16 kHz, cuts them at pauses (speech detection) and transcribes each
+chunk with an engine that uses one thread. Each chunk's segments are stored as they arrive,
+so a crash keeps the transcript made so far with the audio. When the worker falls behind, the
+queue grows (about 190 KB per second of 48 kHz audio behind) and it catches up after Stop.
+
+Priority: on Linux a thread is a task with its own nice value, so ``os.setpriority`` on the
+worker's native thread id lowers that thread alone (and threads it starts inherit it); the
+recorder's callback and writer keep the process's priority. Elsewhere the call is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.models import Segment
+from app.store import Store
+from app.transcription import live_store
+from app.transcription.chunked import transcribe_chunk
+from app.transcription.engine import Engine
+from app.transcription.vad import SAMPLE_RATE, Chunker
+
+log = logging.getLogger(__name__)
+
+#: How much lower than the recorder the worker runs (nice steps; 19 is the lowest).
+NICE_STEPS = 10
+#: Live chunks close at the first pause once they hold this much speech, so captions follow.
+EAGER_AFTER_S = 4.0
+
+SegmentsCallback = Callable[[list[Segment]], None]
+
+
+@dataclass(frozen=True)
+class LiveOutcome:
+    state: str  # live_store.COMPLETE or FAILED
+    done_s: float
+    message: str
+    max_behind_s: float
+    finish_s: float  # from finish() being called to the last chunk stored
+
+
+def lower_thread_priority(steps: int = NICE_STEPS) -> bool:
+    """Lower the calling thread's priority only (Linux); True when it worked."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + steps))
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
+class _ToWhisper:
+    """Blocks of any rate and channel count to 16 kHz mono, keeping filter state."""
+
+    def __init__(self) -> None:
+        self._rate: int | None = None
+        self._resampler = None
+
+    def convert(self, block: np.ndarray, rate: int) -> np.ndarray:
+        block = np.asarray(block, dtype=np.float32)
+        # A call take has the microphone and the call on two channels: both are speech.
+        mono = block.mean(axis=1, dtype=np.float32) if block.ndim == 2 else block
+        if rate == SAMPLE_RATE:
+            return np.ascontiguousarray(mono, dtype=np.float32)
+        import av
+
+        if self._resampler is None or self._rate != rate:
+            self._rate = rate
+            self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(mono).reshape(1, -1), format="flt", layout="mono"
+        )
+        frame.sample_rate = rate
+        out = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(frame)]
+        return np.concatenate(out) if out else np.zeros(0, np.float32)
+
+    def flush(self) -> np.ndarray:
+        if self._resampler is None:
+            return np.zeros(0, np.float32)
+        out = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(None)]
+        return np.concatenate(out) if out else np.zeros(0, np.float32)
+
+
+class LiveTranscriber:
+    """A block consumer for one take: add it to the recorder, ``start`` once the take has a
+    recording id, and ``finish`` after the recorder stopped."""
+
+    def __init__(
+        self,
+        store: Store,
+        engine: Engine,
+        *,
+        language: str | None = None,
+        glossary: Sequence[str] = (),
+        on_segments: SegmentsCallback | None = None,
+        eager_after_s: float = EAGER_AFTER_S,
+    ) -> None:
+        self._store = store
+        self._engine = engine
+        self._language = language
+        self._glossary = list(glossary)
+        self._on_segments = on_segments
+        self._eager = eager_after_s
+        self._queue: queue.SimpleQueue[tuple[np.ndarray, int] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="live-transcriber", daemon=True)
+        self.recording_id: int | None = None
+        # Plain values other threads read.
+        self.received_s = 0.0  # audio handed to us (take seconds)
+        self.done_s = 0.0  # the take is transcribed up to here
+        self.max_behind_s = 0.0
+        self.lowered_priority = False
+        self.state = live_store.RUNNING
+        self.message = ""
+        self._finish_called: float | None = None
+        self._finished_at: float | None = None
+        self._ended = threading.Event()
+
+    # -- the recorder's side: never waits ---------------------------------------------------
+
+    def __call__(self, block: np.ndarray, sample_rate: int) -> None:
+        self._queue.put((block, sample_rate))
+        self.received_s += len(block) / sample_rate
+
+    @property
+    def behind_s(self) -> float:
+        return max(0.0, self.received_s - self.done_s)
+
+    # -- control ----------------------------------------------------------------------------
+
+    def start(self, recording_id: int) -> None:
+        self.recording_id = recording_id
+        live_store.begin(
+            self._store,
+            recording_id,
+            engine=self._engine.name,
+            model=self._engine.model_label,
+            language=self._language,
+        )
+        self._thread.start()
+
+    def finish(self, timeout: float | None = None) -> LiveOutcome:
+        """The take has ended: transcribe what is queued and the last chunk, then report."""
+        if self._finish_called is None:
+            self._finish_called = time.monotonic()
+            self._queue.put(None)
+        if self._thread.is_alive():
+            self._ended.wait(timeout)
+        finished = self._finished_at or time.monotonic()
+        return LiveOutcome(
+            state=self.state,
+            done_s=self.done_s,
+            message=self.message,
+            max_behind_s=self.max_behind_s,
+            finish_s=finished - self._finish_called,
+        )
+
+    # -- the worker thread ------------------------------------------------------------------
+
+    def _run(self) -> None:
+        self.lowered_priority = lower_thread_priority()
+        assert self.recording_id is not None
+        try:
+            self._transcribe_queue()
+            self.state = live_store.COMPLETE
+        except Exception as exc:
+            log.exception("Live transcription failed")
+            self.state = live_store.FAILED
+            self.message = f"Live transcription stopped ({exc or type(exc).__name__})."
+            self._drain()  # keep taking blocks so the queue does not grow for nothing
+        try:
+            live_store.finish(
+                self._store, self.recording_id, state=self.state, message=self.message
+            )
+        except Exception:
+            log.exception("Storing the end of live transcription failed")
+            self.state = live_store.FAILED
+        self._finished_at = time.monotonic()
+        self._ended.set()
+
+    def _drain(self) -> None:
+        if self._finish_called is not None and self._queue.empty():
+            return
+        while self._queue.get() is not None:
+            pass
+
+    def _transcribe_queue(self) -> None:
+        chunker = Chunker(eager_after_s=self._eager)
+        convert = _ToWhisper()
+        if hasattr(self._engine, "load"):
+            self._engine.load()  # in this thread, so the engine's threads share its priority
+        while True:
+            item = self._queue.get()
+            if item is None:
+                break
+            block, rate = item
+            for chunk in chunker.feed(convert.convert(block, rate)):
+                self._store_chunk(chunk)
+            self._settle(chunker.settled_s)
+        for chunk in chunker.feed(convert.flush()):
+            self._store_chunk(chunk)
+        for chunk in chunker.finish():
+            self._store_chunk(chunk)
+        self._settle(chunker.received_s)
+        live_store.add(self._store, self.recording_id, [], done_s=self.done_s)
+
+    def _store_chunk(self, chunk: object) -> None:
+        from app.transcription.vad import Chunk
+
+        assert isinstance(chunk, Chunk) and self.recording_id is not None
+        self.max_behind_s = max(self.max_behind_s, self.received_s - chunk.own_start_s)
+        segments = transcribe_chunk(
+            self._engine, chunk, language=self._language, glossary=self._glossary
+        )
+        live_store.add(self._store, self.recording_id, segments, done_s=chunk.own_end_s)
+        self._settle(chunk.own_end_s)
+        if segments and self._on_segments is not None:
+            try:
+                self._on_segments(segments)
+            except Exception:
+                log.exception("A live transcript listener failed")
+
+    def _settle(self, position_s: float) -> None:
+        self.done_s = max(self.done_s, position_s)
+        self.max_behind_s = max(self.max_behind_s, self.received_s - self.done_s)
