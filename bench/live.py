@@ -9,7 +9,9 @@ usual way. ``fake`` feeds the recorder from the file (``--speed`` times real tim
 too long to play in real time; it still runs the real writer, live worker and engine.
 
 Printed per run: input overflows, the writer's worst lag, how far live transcription fell
-behind at worst, time from Stop to a ready transcript, and peak memory. Never asserts. The
+behind at worst ("behind": text behind the talk, which includes waiting for a pause to close a
+chunk; "backlog": audio queued for the worker), time from Stop to a ready transcript (the
+last chunk plus the job), and peak memory. Never asserts. The
 machine may be shared: compare the two rows of one run.
 """
 
@@ -56,7 +58,7 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
     recorder = Recorder(ctx.store, ctx.paths, interview.id, device=device, stream_factory=factory)
     if live is not None:
         recorder.add_block_consumer(live)
-    worst_behind = 0.0
+    worst_behind = worst_backlog = 0.0
     recorder.start()
     if live is not None:
         assert recorder.recording_id is not None
@@ -68,6 +70,7 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
         time.sleep(0.5)
         if live is not None:
             worst_behind = max(worst_behind, live.behind_s)
+            worst_backlog = max(worst_backlog, live.backlog_s)
         if player is not None and player.poll() is not None:
             break
         if factory is not None and factory.streams[0].delivered >= len(audio):
@@ -75,9 +78,11 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
     time.sleep(0.5)
     result = recorder.stop()
     stopped = time.monotonic()
+    outcome = None
     if live is not None:
         outcome = live.finish()
         worst_behind = max(worst_behind, outcome.max_behind_s)
+        worst_backlog = max(worst_backlog, outcome.max_backlog_s)
     transcript = services.transcribe(interview.id)
     ready = time.monotonic() - stopped
     return {
@@ -88,6 +93,8 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
         "overflows": result.overflows,
         "writer_lag_s": result.max_writer_lag_s,
         "behind_s": worst_behind,
+        "backlog_s": worst_backlog,
+        "last_chunk_s": outcome.finish_s if outcome is not None else 0.0,
         "stop_to_ready_s": ready,
         "lines": len(transcript.segments),
         "lowered_priority": bool(live and live.lowered_priority),
@@ -120,7 +127,7 @@ def main() -> None:
         sink = start_pulse(Path(tempfile.mkdtemp(prefix="buddy-live-pulse-")))
         env.update(sink.env)
     print(
-        f"{'mode':>6} {'audio':>7} {'overflows':>9} {'writer lag':>10} {'behind':>8} "
+        f"{'mode':>6} {'audio':>7} {'overflows':>9} {'writer lag':>10} {'behind':>8} {'backlog':>8} "
         f"{'stop->ready':>11} {'peak RSS':>9}",
         flush=True,
     )
@@ -137,7 +144,7 @@ def main() -> None:
             r = json.loads(done.stdout.strip().splitlines()[-1])
             print(
                 f"{r['mode']:>6} {r['recorded_min']:>5.1f} m {r['overflows']:>9} "
-                f"{r['writer_lag_s']:>8.3f} s {r['behind_s']:>6.1f} s "
+                f"{r['writer_lag_s']:>8.3f} s {r['behind_s']:>6.1f} s {r.get('backlog_s', 0):>6.1f} s "
                 f"{r['stop_to_ready_s']:>9.1f} s {r['peak_rss_mb']:>6.0f} MB  {json.dumps(r)}",
                 flush=True,
             )

@@ -20,6 +20,13 @@ from app.transcription.vad import PAD_S, Chunk, Chunker
 
 #: Position callback: seconds of the take done so far.
 PositionCallback = Callable[[float], None]
+#: Detected speech this long with no word on it means the engine stopped early in a chunk
+#: (whisper sometimes ends a window after its first sentence when a pause follows).
+MISSED_SPEECH_S = 0.8
+#: Words cover this much around them (their edges are soft in the detector's eyes too).
+_WORD_REACH_S = 0.25
+#: Second tries per chunk for speech the engine skipped.
+_RETRIES = 4
 
 
 def transcribe_chunk(
@@ -39,14 +46,73 @@ def transcribe_chunk(
         if on_position is not None:
             on_position(offset + fraction * duration)
 
-    pieces = engine.transcribe(
-        chunk.audio,
-        language=language,
-        glossary=list(glossary),
-        on_progress=progressed,
-        should_cancel=should_cancel,
+    def run(part: Chunk) -> list[Segment]:
+        pieces = engine.transcribe(
+            part.audio,
+            language=language,
+            glossary=list(glossary),
+            on_progress=progressed if part is chunk else None,
+            should_cancel=should_cancel,
+        )
+        return place(pieces, part)
+
+    segments = run(chunk)
+    for _ in range(_RETRIES):
+        part = missed_part(chunk, segments)
+        if part is None:
+            break
+        more = run(part)
+        if not more:
+            break
+        segments = sorted(segments + more, key=lambda seg: seg.start)
+    return segments
+
+
+def missed_part(chunk: Chunk, segments: list[Segment]) -> Chunk | None:
+    """The stretch of ``chunk`` between two words where detected speech got no words, as a
+    chunk of its own (owning just that stretch, so nothing is doubled); None if none."""
+    covered = sorted(
+        (w.start - _WORD_REACH_S, w.end + _WORD_REACH_S) for seg in segments for w in seg.words
     )
-    return place(pieces, chunk)
+    for a, b in chunk.speech:
+        a, b = max(a, chunk.own_start_s), min(b, chunk.own_end_s)
+        cursor = a
+        for start, end in covered:
+            if end <= cursor:
+                continue
+            if start - cursor >= MISSED_SPEECH_S and start > cursor:
+                return _part(chunk, covered, cursor, min(start, b))
+            cursor = max(cursor, end)
+            if cursor >= b:
+                break
+        if b - cursor >= MISSED_SPEECH_S:
+            return _part(chunk, covered, cursor, b)
+    return None
+
+
+def _part(
+    chunk: Chunk, covered: list[tuple[float, float]], gap_start: float, gap_end: float
+) -> Chunk | None:
+    # From the last word before the gap to the first word after it (or the chunk's edges).
+    own_start = max(
+        [chunk.own_start_s] + [e - _WORD_REACH_S for s, e in covered if e <= gap_start + 1e-6]
+    )
+    own_end = min(
+        [chunk.own_end_s] + [s + _WORD_REACH_S for s, e in covered if s >= gap_end - 1e-6]
+    )
+    if own_end - own_start < MISSED_SPEECH_S:
+        return None
+    start = max(chunk.start_s, own_start - PAD_S)
+    end = min(chunk.end_s, own_end + PAD_S)
+    first = round((start - chunk.start_s) * 16000)
+    last = round((end - chunk.start_s) * 16000)
+    return Chunk(
+        start_s=chunk.start_s + first / 16000,
+        audio=chunk.audio[first:last],
+        own_start_s=own_start,
+        own_end_s=own_end,
+        speech=[(a, b) for a, b in chunk.speech if b > own_start and a < own_end],
+    )
 
 
 def place(pieces: Iterable[Segment], chunk: Chunk) -> list[Segment]:

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 #: How much lower than the recorder the worker runs (nice steps; 19 is the lowest).
 NICE_STEPS = 10
 #: Live chunks close at the first pause once they hold this much speech, so captions follow.
-EAGER_AFTER_S = 4.0
+EAGER_AFTER_S = 8.0
 
 SegmentsCallback = Callable[[list[Segment]], None]
 
@@ -49,6 +49,7 @@ class LiveOutcome:
     done_s: float
     message: str
     max_behind_s: float
+    max_backlog_s: float
     finish_s: float  # from finish() being called to the last chunk stored
 
 
@@ -122,7 +123,9 @@ class LiveTranscriber:
         # Plain values other threads read.
         self.received_s = 0.0  # audio handed to us (take seconds)
         self.done_s = 0.0  # the take is transcribed up to here
-        self.max_behind_s = 0.0
+        self.fed_s = 0.0  # audio the worker has taken from the queue
+        self.max_behind_s = 0.0  # text behind the talk, at worst (includes waiting for a pause)
+        self.max_backlog_s = 0.0  # audio waiting in the queue, at worst (the worker's delay)
         self.lowered_priority = False
         self.state = live_store.RUNNING
         self.message = ""
@@ -139,6 +142,10 @@ class LiveTranscriber:
     @property
     def behind_s(self) -> float:
         return max(0.0, self.received_s - self.done_s)
+
+    @property
+    def backlog_s(self) -> float:
+        return max(0.0, self.received_s - self.fed_s)
 
     # -- control ----------------------------------------------------------------------------
 
@@ -166,6 +173,7 @@ class LiveTranscriber:
             done_s=self.done_s,
             message=self.message,
             max_behind_s=self.max_behind_s,
+            max_backlog_s=self.max_backlog_s,
             finish_s=finished - self._finish_called,
         )
 
@@ -208,6 +216,8 @@ class LiveTranscriber:
             if item is None:
                 break
             block, rate = item
+            self.max_backlog_s = max(self.max_backlog_s, self.received_s - self.fed_s)
+            self.fed_s += len(block) / rate
             for chunk in chunker.feed(convert.convert(block, rate)):
                 self._store_chunk(chunk)
             self._settle(chunker.settled_s)
@@ -224,7 +234,10 @@ class LiveTranscriber:
         assert isinstance(chunk, Chunk) and self.recording_id is not None
         self.max_behind_s = max(self.max_behind_s, self.received_s - chunk.own_start_s)
         segments = transcribe_chunk(
-            self._engine, chunk, language=self._language, glossary=self._glossary
+            self._engine,
+            chunk,
+            language=self._language,
+            glossary=self._glossary,
         )
         live_store.add(self._store, self.recording_id, segments, done_s=chunk.own_end_s)
         self._settle(chunk.own_end_s)
