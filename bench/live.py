@@ -127,7 +127,8 @@ def main() -> None:
         sink = start_pulse(Path(tempfile.mkdtemp(prefix="buddy-live-pulse-")))
         env.update(sink.env)
     print(
-        f"{'mode':>6} {'audio':>7} {'overflows':>9} {'writer lag':>10} {'behind':>8} {'backlog':>8} "
+        f"{'mode':>6} {'audio':>7} {'overflows':>9} {'writer lag':>10} {'behind':>8} "
+        f"{'backlog':>8} "
         f"{'stop->ready':>11} {'peak RSS':>9}",
         flush=True,
     )
@@ -144,7 +145,8 @@ def main() -> None:
             r = json.loads(done.stdout.strip().splitlines()[-1])
             print(
                 f"{r['mode']:>6} {r['recorded_min']:>5.1f} m {r['overflows']:>9} "
-                f"{r['writer_lag_s']:>8.3f} s {r['behind_s']:>6.1f} s {r.get('backlog_s', 0):>6.1f} s "
+                f"{r['writer_lag_s']:>8.3f} s {r['behind_s']:>6.1f} s "
+                f"{r.get('backlog_s', 0):>6.1f} s "
                 f"{r['stop_to_ready_s']:>9.1f} s {r['peak_rss_mb']:>6.0f} MB  {json.dumps(r)}",
                 flush=True,
             )
