@@ -41,26 +41,37 @@ def room_noise(seconds: float, rng: np.random.Generator) -> np.ndarray:
 
 def make_take(minutes: float, folder: Path) -> Path:
     path = folder / f"take-{minutes:g}min.wav"
-    if path.exists():
+    said = path.with_suffix(".txt")
+    if path.exists() and said.exists():
         return path
     rng = np.random.default_rng(0)
-    pieces = [
-        soundfile.read(TESTDATA / name, dtype="float32")[0]
-        for name in ("buddy-interview.wav", "conversation.wav", "jfk.wav", "librivox-0870.wav")
-    ]
+    names = ("buddy-interview", "conversation", "jfk", "librivox-0870")
+    pieces = [soundfile.read(TESTDATA / f"{name}.wav", dtype="float32")[0] for name in names]
+    texts = [reference_of(name) for name in names]
+    spoken: list[str] = []
     total = int(minutes * 60 * RATE)
     with soundfile.SoundFile(path, "w", RATE, 1, "PCM_16") as out:
         written = 0
         i = 0
         while written < total:
             speech = pieces[i % len(pieces)]
+            if written + speech.size <= total:
+                spoken.append(texts[i % len(pieces)])
             gap = room_noise(rng.uniform(1.0, 20.0), rng) if i % 3 else np.zeros(RATE * 3)
             for part in (speech, gap):
                 part = part[: total - written]
                 out.write(part)
                 written += part.size
             i += 1
+    said.write_text(" ".join(spoken), encoding="utf-8")
     return path
+
+
+def reference_of(name: str) -> str:
+    truth = TESTDATA / f"{name}.truth.json"
+    if truth.exists():
+        return " ".join(t["text"] for t in json.loads(truth.read_text())["turns"])
+    return (TESTDATA / f"{name}.txt").read_text(encoding="utf-8").strip()
 
 
 def child(mode: str, path: Path, threads: int) -> dict[str, object]:
@@ -79,7 +90,13 @@ def child(mode: str, path: Path, threads: int) -> dict[str, object]:
 
         segments = transcribe_file(engine, path, language="en")
     took = time.perf_counter() - started
+    from app.wer import word_error_rate
+
+    # The last piece may be cut off by the take's end: compare whole pieces only.
+    said = path.with_suffix(".txt").read_text(encoding="utf-8")
+    heard = " ".join(s.text for s in segments)
     return {
+        "wer": word_error_rate(said, heard),
         "mode": mode,
         "audio_min": soundfile.info(str(path)).duration / 60,
         "seconds": took,
@@ -100,7 +117,10 @@ def main() -> None:
         print(json.dumps(child(args.child[0], Path(args.child[1]), args.threads)))
         return
     args.folder.mkdir(parents=True, exist_ok=True)
-    print(f"{'audio':>8} {'mode':>7} {'peak RSS':>10} {'time':>8} {'segments':>9}", flush=True)
+    print(
+        f"{'audio':>8} {'mode':>7} {'peak RSS':>10} {'time':>8} {'segments':>9} {'WER':>6}",
+        flush=True,
+    )
     for minutes in args.minutes:
         path = make_take(minutes, args.folder)
         for mode in args.modes:
@@ -113,7 +133,7 @@ def main() -> None:
             r = json.loads(done.stdout.strip().splitlines()[-1])
             print(
                 f"{r['audio_min']:>6.1f} m {mode:>7} {r['peak_rss_mb']:>7.0f} MB "
-                f"{r['seconds']:>7.0f} s {r['segments']:>9}",
+                f"{r['seconds']:>7.0f} s {r['segments']:>9} {r['wer']:>6.1%}",
                 flush=True,
             )
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ui.captions import CaptionView
 from ui.level_meter import LevelMeter
+from ui.theme import MIN_TARGET_PX
 
 
 class InterviewLayout(QWidget):
@@ -102,6 +103,8 @@ class InterviewLayout(QWidget):
             "Show what is being said as large text while recording"
         )
         self.captions_toggle.toggled.connect(self.show_captions)
+        # A switch user's target: as tall as the buttons beside it.
+        self.captions_toggle.setMinimumHeight(MIN_TARGET_PX)
         self.captions_window_button = self._button(
             "Captions in a separate w&indow",
             "Captions in a separate window",
