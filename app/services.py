@@ -187,6 +187,21 @@ class Services:
             on_segments=on_segments,
         )
 
+    def prepare_finishing_engine(self) -> Engine:
+        """The engine that finishes a live take after Stop (the chosen one, all threads,
+        normal priority), loaded now in the background so Stop does not wait for it."""
+        engine = self.engine()
+
+        def load() -> None:
+            try:
+                if hasattr(engine, "load"):
+                    engine.load()
+            except Exception:  # reported when it is used
+                log.info("Preloading the speech model failed", exc_info=True)
+
+        threading.Thread(target=load, name="engine-preload", daemon=True).start()
+        return engine
+
     def transcribe(
         self,
         interview_id: int,

@@ -60,9 +60,11 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
         recorder.add_block_consumer(live)
     worst_behind = worst_backlog = 0.0
     recorder.start()
+    finisher = None
     if live is not None:
         assert recorder.recording_id is not None
         live.start(recorder.recording_id)
+        finisher = services.prepare_finishing_engine()  # as 'record' does
     started = time.monotonic()
     if source == "pulse":
         player = subprocess.Popen(["paplay", "-d", "testsink", str(take)])
@@ -80,7 +82,7 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
     stopped = time.monotonic()
     outcome = None
     if live is not None:
-        outcome = live.finish()
+        outcome = live.finish(engine=finisher)
         worst_behind = max(worst_behind, outcome.max_behind_s)
         worst_backlog = max(worst_backlog, outcome.max_backlog_s)
     transcript = services.transcribe(interview.id)

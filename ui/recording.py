@@ -61,6 +61,7 @@ class RecordingSession(QObject):
         self._ended.connect(self._handle_end)
         # Live transcription (when the setting is on): a block consumer of the recorder.
         self.live: Any = None
+        self._finisher: Any = None  # the engine that finishes the take after Stop
         if hasattr(self.recorder, "add_block_consumer"):
             try:
                 self.live = services.live_transcriber(on_segments=self.live_segments.emit)
@@ -91,9 +92,10 @@ class RecordingSession(QObject):
         live, self.live = self.live, None
         if live is None or live.recording_id is None:
             return
+        finisher = self._finisher
         tasks.run_task(
             "finish live transcript",
-            live.finish,
+            lambda: live.finish(engine=finisher),
             heavy=True,
             on_success=self.live_finished.emit,
             on_failure=lambda e: log.warning("Finishing live transcription failed: %s", e),
@@ -113,6 +115,7 @@ class RecordingSession(QObject):
             if self.live is not None:
                 try:
                     self.live.start(self.recorder.recording_id)
+                    self._finisher = self.services.prepare_finishing_engine()
                 except Exception:
                     # The take matters more than its live text: record on, transcribe later.
                     log.exception("Live transcription did not start")

@@ -27,6 +27,7 @@ from app.errors import (
 )
 from app.models import Segment
 from app.services import Services
+from app.transcription.engine import Engine
 from app.transcription.live import LiveTranscriber
 
 METER_WIDTH = 24
@@ -114,8 +115,10 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
     with _stop_on_signals(done):
         recorder.start()
         assert recorder.device is not None and recorder.recording_id is not None
+        finisher = None
         if live is not None:
             live.start(recorder.recording_id)
+            finisher = services.prepare_finishing_engine()
         print(
             f"Recording to {recorder.path} from '{recorder.device.name}' at "
             f"{recorder.samplerate} Hz. Press Enter for the next question, Ctrl-C to stop.",
@@ -139,7 +142,7 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
             result = recorder.stop()
     _report(result)
     if result.frames:
-        _transcribe_take(services, interview.id, live)
+        _transcribe_take(services, interview.id, live, finisher)
     if result.status != "complete":
         kind = events[0][0] if events else ""
         if kind == "disk-full":
@@ -223,13 +226,18 @@ def _print_live(segments: list[Segment], *, meter: bool) -> None:
         print(f"{clear}[{format_clock(seg.start)}] {seg.text}", flush=True)
 
 
-def _transcribe_take(services: Services, interview_id: int, live: LiveTranscriber | None) -> None:
+def _transcribe_take(
+    services: Services,
+    interview_id: int,
+    live: LiveTranscriber | None,
+    finisher: Engine | None = None,
+) -> None:
     """The take is ready to edit when ``record`` returns: from the live transcript when it
     covered the take, else transcribed now (saying why)."""
     started = time.monotonic()
     if live is not None:
         print("Finishing the live transcript...", flush=True)
-        outcome = live.finish()
+        outcome = live.finish(engine=finisher)
         if outcome.state != "complete":
             print(f"{outcome.message} Transcribing the whole take now instead.", flush=True)
     else:

@@ -132,6 +132,12 @@ class LiveTranscriber:
         self._finish_called: float | None = None
         self._finished_at: float | None = None
         self._ended = threading.Event()
+        self._handover = threading.Event()  # finish() will take over with a faster engine
+        self._idle = threading.Event()  # the worker ended, or stopped and left the rest
+        self._handed_over = False
+        self._saw_end = False  # the end-of-take mark came out of the queue
+        self._chunker = Chunker(eager_after_s=eager_after_s)
+        self._convert = _ToWhisper()
 
     # -- the recorder's side: never waits ---------------------------------------------------
 
@@ -160,12 +166,25 @@ class LiveTranscriber:
         )
         self._thread.start()
 
-    def finish(self, timeout: float | None = None) -> LiveOutcome:
-        """The take has ended: transcribe what is queued and the last chunk, then report."""
+    def finish(self, timeout: float | None = None, *, engine: Engine | None = None) -> LiveOutcome:
+        """The take has ended: transcribe what is queued and the last chunk, then report.
+
+        With ``engine`` (the same model, at normal priority with all its threads), the worker
+        hands the rest over to the calling thread once its current chunk is done: recording
+        is over, so nothing needs protecting any more, and the transcript is ready sooner.
+        (An unprivileged thread cannot raise its own priority back, so the worker cannot.)
+        """
         if self._finish_called is None:
             self._finish_called = time.monotonic()
+            if engine is not None:
+                self._handover.set()
             self._queue.put(None)
-        if self._thread.is_alive():
+            if engine is not None and self._thread.is_alive():
+                self._idle.wait(timeout)
+                if self._handed_over and not self._ended.is_set():
+                    self._engine = engine
+                    self._work()
+        if self._thread.is_alive() or not self._ended.is_set():
             self._ended.wait(timeout)
         finished = self._finished_at or time.monotonic()
         return LiveOutcome(
@@ -181,15 +200,37 @@ class LiveTranscriber:
 
     def _run(self) -> None:
         self.lowered_priority = lower_thread_priority()
+        try:
+            if hasattr(self._engine, "load"):
+                self._engine.load()  # here, so the engine's own threads share this priority
+        except Exception as exc:
+            self._failed(exc)
+            return
+        self._work()
+
+    def _work(self) -> None:
+        """Transcribe the queue; on the worker thread, then maybe on finish()'s thread."""
         assert self.recording_id is not None
         try:
-            self._transcribe_queue()
+            if not self._transcribe_queue():
+                self._handed_over = True  # finish() goes on from here
+                self._idle.set()
+                return
             self.state = live_store.COMPLETE
         except Exception as exc:
-            log.exception("Live transcription failed")
-            self.state = live_store.FAILED
-            self.message = f"Live transcription stopped ({exc or type(exc).__name__})."
-            self._drain()  # keep taking blocks so the queue does not grow for nothing
+            self._failed(exc)
+            return
+        self._end()
+
+    def _failed(self, exc: BaseException) -> None:
+        log.exception("Live transcription failed", exc_info=exc)
+        self.state = live_store.FAILED
+        self.message = f"Live transcription stopped ({exc or type(exc).__name__})."
+        self._drain()  # keep taking blocks so the queue does not grow for nothing
+        self._end()
+
+    def _end(self) -> None:
+        assert self.recording_id is not None
         try:
             live_store.finish(
                 self._store, self.recording_id, state=self.state, message=self.message
@@ -199,21 +240,24 @@ class LiveTranscriber:
             self.state = live_store.FAILED
         self._finished_at = time.monotonic()
         self._ended.set()
+        self._idle.set()
 
     def _drain(self) -> None:
-        if self._finish_called is not None and self._queue.empty():
+        if self._saw_end:
             return
         while self._queue.get() is not None:
             pass
+        self._saw_end = True
 
-    def _transcribe_queue(self) -> None:
-        chunker = Chunker(eager_after_s=self._eager)
-        convert = _ToWhisper()
-        if hasattr(self._engine, "load"):
-            self._engine.load()  # in this thread, so the engine's threads share its priority
-        while True:
+    def _transcribe_queue(self) -> bool:
+        """True when the take is done; False when handed over to finish()'s thread."""
+        chunker, convert = self._chunker, self._convert
+        while not self._saw_end:
+            if self._handover.is_set() and threading.current_thread() is self._thread:
+                return False
             item = self._queue.get()
             if item is None:
+                self._saw_end = True
                 break
             block, rate = item
             self.max_backlog_s = max(self.max_backlog_s, self.received_s - self.fed_s)
@@ -221,12 +265,15 @@ class LiveTranscriber:
             for chunk in chunker.feed(convert.convert(block, rate)):
                 self._store_chunk(chunk)
             self._settle(chunker.settled_s)
+        if self._handover.is_set() and threading.current_thread() is self._thread:
+            return False  # the tail too is for the faster engine
         for chunk in chunker.feed(convert.flush()):
             self._store_chunk(chunk)
         for chunk in chunker.finish():
             self._store_chunk(chunk)
         self._settle(chunker.received_s)
         live_store.add(self._store, self.recording_id, [], done_s=self.done_s)
+        return True
 
     def _store_chunk(self, chunk: object) -> None:
         from app.transcription.vad import Chunk
