@@ -4,8 +4,10 @@ Recording always wins. The recorder's writer thread hands each written block to
 :meth:`LiveTranscriber.__call__`, which only puts it in an unbounded queue (no wait, no
 drop). One worker thread, at a lower priority than the recorder, mixes the blocks down to
 mono, resamples them to 16 kHz, cuts them at pauses (speech detection) and transcribes each
-chunk with an engine that uses one thread. Each chunk's segments are stored as they arrive,
-so a crash keeps the transcript made so far with the audio. When the worker falls behind, the
+chunk with an engine that uses one thread. Two passes share it: captions from short chunks
+(shown, not kept), and the stored transcript from chunks as long as a file's (up to 30 s, cut
+at pauses), whose segments are stored as they arrive, so a crash keeps the transcript made so
+far with the audio. When the worker falls behind, the
 queue grows (about 190 KB per second of 48 kHz audio behind) and it catches up after Stop.
 
 Priority: on Linux a thread is a task with its own nice value, so ``os.setpriority`` on the
@@ -37,8 +39,13 @@ log = logging.getLogger(__name__)
 
 #: How much lower than the recorder the worker runs (nice steps; 19 is the lowest).
 NICE_STEPS = 10
-#: Live chunks close at the first pause once they hold this much speech, so captions follow.
-EAGER_AFTER_S = 8.0
+#: Caption chunks close at the first pause once they hold this much speech, so captions
+#: follow the talk. The stored transcript is made from longer chunks (up to whisper's 30 s
+#: window, as from a file), which tiny.en gets a few words a minute more right.
+CAPTION_AFTER_S = 4.0
+#: Captions this late are no help to anyone: while the worker is this far behind it skips
+#: them and spends the time on the stored transcript.
+CAPTION_MAX_BACKLOG_S = 5.0
 
 SegmentsCallback = Callable[[list[Segment]], None]
 
@@ -109,14 +116,14 @@ class LiveTranscriber:
         language: str | None = None,
         glossary: Sequence[str] = (),
         on_segments: SegmentsCallback | None = None,
-        eager_after_s: float = EAGER_AFTER_S,
     ) -> None:
+        """``on_segments`` receives caption lines (a quick pass over short chunks) as they
+        are made; without it only the stored transcript is made."""
         self._store = store
         self._engine = engine
         self._language = language
         self._glossary = list(glossary)
         self._on_segments = on_segments
-        self._eager = eager_after_s
         self._queue: queue.SimpleQueue[tuple[np.ndarray, int] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="live-transcriber", daemon=True)
         self.recording_id: int | None = None
@@ -136,7 +143,9 @@ class LiveTranscriber:
         self._idle = threading.Event()  # the worker ended, or stopped and left the rest
         self._handed_over = False
         self._saw_end = False  # the end-of-take mark came out of the queue
-        self._chunker = Chunker(eager_after_s=eager_after_s)
+        self._chunker = Chunker()
+        self._captioner = Chunker(eager_after_s=CAPTION_AFTER_S) if on_segments else None
+        self.captions_skipped = 0
         self._convert = _ToWhisper()
 
     # -- the recorder's side: never waits ---------------------------------------------------
@@ -262,9 +271,11 @@ class LiveTranscriber:
             block, rate = item
             self.max_backlog_s = max(self.max_backlog_s, self.received_s - self.fed_s)
             self.fed_s += len(block) / rate
-            for chunk in chunker.feed(convert.convert(block, rate)):
+            samples = convert.convert(block, rate)
+            for chunk in chunker.feed(samples):
                 self._store_chunk(chunk)
             self._settle(chunker.settled_s)
+            self._caption(samples)
         if self._handover.is_set() and threading.current_thread() is self._thread:
             return False  # the tail too is for the faster engine
         for chunk in chunker.feed(convert.flush()):
@@ -288,11 +299,24 @@ class LiveTranscriber:
         )
         live_store.add(self._store, self.recording_id, segments, done_s=chunk.own_end_s)
         self._settle(chunk.own_end_s)
-        if segments and self._on_segments is not None:
+
+    def _caption(self, samples: np.ndarray) -> None:
+        """The quick pass: short chunks, shown and forgotten (never stored)."""
+        if self._captioner is None or self._on_segments is None:
+            return
+        for chunk in self._captioner.feed(samples):
+            if self._handover.is_set() or self.backlog_s > CAPTION_MAX_BACKLOG_S:
+                self.captions_skipped += 1
+                continue
             try:
-                self._on_segments(segments)
+                lines = transcribe_chunk(
+                    self._engine, chunk, language=self._language, glossary=self._glossary
+                )
+                if lines:
+                    self._on_segments(lines)
             except Exception:
-                log.exception("A live transcript listener failed")
+                # Captions are a help, not the record: the stored pass goes on regardless.
+                log.exception("A live caption failed")
 
     def _settle(self, position_s: float) -> None:
         self.done_s = max(self.done_s, position_s)

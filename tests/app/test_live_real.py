@@ -113,10 +113,13 @@ def test_kill_9_mid_take_keeps_audio_and_transcript_so_far(
     run = CliRun(["record", str(interview)], env, stdin=subprocess.DEVNULL)
     run.wait_for("Recording to")
     player = pulse_sink.play(source)
-    # Wait until a few live lines are stored, then kill mid-speech.
-    for _ in range(3):
-        run.wait_for("] ", timeout=180)
-        run.seen[:] = [entry for entry in run.seen if "] " not in entry[2]]
+    # Captions are printed; wait until some of the transcript is stored too, then kill.
+    run.wait_for("] ", timeout=180)
+    deadline = time.monotonic() + 180
+    while not stored_lines(app_home):
+        assert time.monotonic() < deadline, run.text()
+        time.sleep(0.5)
+    time.sleep(3.0)  # mid-speech, some way into the next chunk
     run.proc.send_signal(signal.SIGKILL)
     run.proc.wait(timeout=10)
     player.kill()
@@ -160,6 +163,14 @@ def test_kill_9_mid_take_keeps_audio_and_transcript_so_far(
     )
     assert agreement <= 0.15
     assert "transcribe the interview again" in take.message
+
+
+def stored_lines(home: Path) -> int:
+    ctx = open_ctx_without_recovery(home)
+    try:
+        return ctx.store.db["live_segments"].count
+    finally:
+        ctx.close()
 
 
 @pytest.fixture
