@@ -146,6 +146,7 @@ class LiveTranscriber:
         self._chunker = Chunker()
         self._captioner = Chunker(eager_after_s=CAPTION_AFTER_S) if on_segments else None
         self.captions_skipped = 0
+        self._caption_history: list[Segment] = []
         self._convert = _ToWhisper()
 
     # -- the recorder's side: never waits ---------------------------------------------------
@@ -313,10 +314,34 @@ class LiveTranscriber:
                     self._engine, chunk, language=self._language, glossary=self._glossary
                 )
                 if lines:
-                    self._on_segments(lines)
+                    self._on_segments(self._with_speakers(lines))
             except Exception:
                 # Captions are a help, not the record: the stored pass goes on regardless.
                 log.exception("A live caption failed")
+
+    def _with_speakers(self, lines: list[Segment]) -> list[Segment]:
+        """Names on caption lines, from the question markers pressed so far and the echo of
+        the script's question (the same attribution as the transcript's)."""
+        from app.attribution import attribute
+
+        history = self._caption_history = (self._caption_history + lines)[-30:]
+        try:
+            assert self.recording_id is not None
+            recording = self._store.recording(self.recording_id)
+            interview = self._store.interview(recording.interview_id)
+            markers = [(m.time_s, m.question_index or 0) for m in recording.question_markers]
+            named = attribute(
+                history,
+                markers=markers,
+                questions=interview.questions,
+                interviewer=interview.interviewer.name if interview.interviewer else "",
+                interviewee=interview.interviewee.name if interview.interviewee else "",
+            )
+        except Exception:
+            log.debug("No speakers for captions", exc_info=True)
+            return lines
+        first = lines[0].start
+        return [seg for seg in named if seg.start >= first - 1e-6] or lines
 
     def _settle(self, position_s: float) -> None:
         self.done_s = max(self.done_s, position_s)

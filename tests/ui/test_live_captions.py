@@ -27,6 +27,8 @@ def test_captions_appear_while_recording_and_the_take_is_ready_after_stop(
     qtbot.waitUntil(lambda: len(view.lines) >= 1, timeout=120_000)
     assert screen.session.state == "recording"  # captions came during the take
     assert view.isVisible() and view.lines[-1] in view.text()
+    # The name comes from the question markers, as in the transcript.
+    assert any(line.startswith(("Sam Okafor: ", "Priya Shah: ")) for line in view.lines)
     assert view.accessibleName() == "Live captions"  # unchanged by the new text
 
     # Switched off with the keyboard (Alt+L), and on again.
