@@ -106,9 +106,12 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
     meter = sys.stdout.isatty()
     live = None
     if not args.no_live:
-        live = services.live_transcriber(
-            on_segments=None if args.quiet else lambda segs: _print_live(segs, meter=meter)
-        )
+        try:
+            live = services.live_transcriber(
+                on_segments=None if args.quiet else lambda segs: _print_live(segs, meter=meter)
+            )
+        except BuddyError as exc:  # e.g. the model is missing: recording must still work
+            print(f"No live transcription this time: {exc.message}", flush=True)
     if live is not None:
         recorder.add_block_consumer(live)
     questions = interview.questions
