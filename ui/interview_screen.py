@@ -30,6 +30,8 @@ NOTES_DELAY_MS = 700
 
 class InterviewScreen(InterviewLayout):
     transcribe_requested = Signal(int)
+    #: A take's live transcript is finished (or failed): put it in the transcript now.
+    live_transcript_ready = Signal(int)
     open_requested = Signal(int)  # another interview should be shown (after "Swap roles")
     status_message = Signal(str)
     recording_changed = Signal(bool)
@@ -173,7 +175,7 @@ class InterviewScreen(InterviewLayout):
             self._tell(
                 f"{outcome.message} Transcribing the whole take now instead.", assertive=True
             )
-        self.transcribe_requested.emit(interview_id)
+        self.live_transcript_ready.emit(interview_id)
 
     # -- questions ------------------------------------------------------------------------
 

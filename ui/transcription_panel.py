@@ -98,7 +98,12 @@ class TranscriptionPanel(QDockWidget):
         self.cancel_button.setEnabled(False)
         self.open_button.setVisible(self.last_done is not None)
 
-    def start(self, interview_id: int, *, discard_edits: bool = False) -> tasks.Task | None:
+    def start(
+        self, interview_id: int, *, discard_edits: bool = False, use_live: bool = False
+    ) -> tasks.Task | None:
+        """Transcribe in the background. ``use_live``: a take whose live transcription
+        completed is attributed from it (after a take); otherwise (the Transcribe button) the
+        whole take is transcribed again from its audio."""
         if self.running:
             self.show()
             self.status_message.emit(
@@ -125,12 +130,13 @@ class TranscriptionPanel(QDockWidget):
                 on_progress=on_progress,
                 should_cancel=should_cancel,
                 on_note=self._noted,
+                use_live=use_live,
             ),
             progress=True,
             heavy=True,
             on_progress=self._progress,
             on_success=lambda t: self._succeeded(interview_id, t),
-            on_failure=lambda e: self._failed(interview_id, e),
+            on_failure=lambda e: self._failed(interview_id, e, use_live=use_live),
             on_cancelled=self._cancelled,
             on_done=self._idle,
         )
@@ -178,7 +184,7 @@ class TranscriptionPanel(QDockWidget):
         )
         self.transcribed.emit(interview_id)
 
-    def _failed(self, interview_id: int, error: BaseException) -> None:
+    def _failed(self, interview_id: int, error: BaseException, *, use_live: bool = False) -> None:
         if isinstance(error, EditsWouldBeLost):
             self.remaining.setText("Waiting for your answer…")
             announce(self, "Transcribing again would replace your corrections.", assertive=True)
@@ -191,7 +197,7 @@ class TranscriptionPanel(QDockWidget):
                 yes_text="Transcribe again and lose my corrections",
                 no_text="Keep my corrections",
                 destructive=True,
-                on_yes=lambda: self.start(interview_id, discard_edits=True),
+                on_yes=lambda: self.start(interview_id, discard_edits=True, use_live=use_live),
                 on_no=lambda: self.remaining.setText("Kept your corrections."),
             )
             return
