@@ -28,12 +28,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.errors import Cancelled
 from app.models import Segment
 from app.store import Store
 from app.transcription import live_store
 from app.transcription.chunked import transcribe_chunk
 from app.transcription.engine import Engine
-from app.transcription.vad import SAMPLE_RATE, Chunker
+from app.transcription.vad import SAMPLE_RATE, Chunk, Chunker
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,8 @@ class LiveTranscriber:
         self._handed_over = False
         self._saw_end = False  # the end-of-take mark came out of the queue
         self._chunker = Chunker()
+        self._todo: list[Chunk] = []  # cut, not yet stored
+        self._flushed = False
         self._captioner = Chunker(eager_after_s=CAPTION_AFTER_S) if on_segments else None
         self.captions_skipped = 0
         self._caption_history: list[Segment] = []
@@ -260,10 +263,17 @@ class LiveTranscriber:
         self._saw_end = True
 
     def _transcribe_queue(self) -> bool:
-        """True when the take is done; False when handed over to finish()'s thread."""
+        """True when the take is done; False when handed over to finish()'s thread.
+
+        Chunks are cut first and kept in ``_todo`` until stored, so a handover in the middle
+        of one (the worker's engine call is cancelled) loses nothing: finish() redoes it.
+        """
+        worker = threading.current_thread() is self._thread
         chunker, convert = self._chunker, self._convert
+        if not self._store_todo(worker):
+            return False
         while not self._saw_end:
-            if self._handover.is_set() and threading.current_thread() is self._thread:
+            if self._handover.is_set() and worker:
                 return False
             item = self._queue.get()
             if item is None:
@@ -273,33 +283,49 @@ class LiveTranscriber:
             self.max_backlog_s = max(self.max_backlog_s, self.received_s - self.fed_s)
             self.fed_s += len(block) / rate
             samples = convert.convert(block, rate)
-            for chunk in chunker.feed(samples):
-                self._store_chunk(chunk)
+            self._todo.extend(chunker.feed(samples))
+            if not self._store_todo(worker):
+                return False
             self._settle(chunker.settled_s)
             self._caption(samples)
-        if self._handover.is_set() and threading.current_thread() is self._thread:
-            return False  # the tail too is for the faster engine
-        for chunk in chunker.feed(convert.flush()):
-            self._store_chunk(chunk)
-        for chunk in chunker.finish():
-            self._store_chunk(chunk)
+        if not self._flushed:
+            if self._handover.is_set() and worker:
+                return False  # the tail too is for the faster engine
+            self._todo.extend(chunker.feed(convert.flush()))
+            self._todo.extend(chunker.finish())
+            self._flushed = True
+        if not self._store_todo(worker):
+            return False
         self._settle(chunker.received_s)
         live_store.add(self._store, self.recording_id, [], done_s=self.done_s)
         return True
 
-    def _store_chunk(self, chunk: object) -> None:
-        from app.transcription.vad import Chunk
+    def _store_todo(self, worker: bool) -> bool:
+        while self._todo:
+            if not self._store_chunk(self._todo[0], worker):
+                return False
+            self._todo.pop(0)
+        return True
 
-        assert isinstance(chunk, Chunk) and self.recording_id is not None
+    def _store_chunk(self, chunk: Chunk, worker: bool) -> bool:
+        """Transcribe and store one chunk; False when the worker was asked to hand over."""
+        assert self.recording_id is not None
         self.max_behind_s = max(self.max_behind_s, self.received_s - chunk.own_start_s)
-        segments = transcribe_chunk(
-            self._engine,
-            chunk,
-            language=self._language,
-            glossary=self._glossary,
-        )
+        try:
+            segments = transcribe_chunk(
+                self._engine,
+                chunk,
+                language=self._language,
+                glossary=self._glossary,
+                should_cancel=self._handover.is_set if worker else None,
+            )
+        except Cancelled:
+            if worker and self._handover.is_set():
+                return False
+            raise
         live_store.add(self._store, self.recording_id, segments, done_s=chunk.own_end_s)
         self._settle(chunk.own_end_s)
+        return True
 
     def _caption(self, samples: np.ndarray) -> None:
         """The quick pass: short chunks, shown and forgotten (never stored)."""
@@ -311,10 +337,16 @@ class LiveTranscriber:
                 continue
             try:
                 lines = transcribe_chunk(
-                    self._engine, chunk, language=self._language, glossary=self._glossary
+                    self._engine,
+                    chunk,
+                    language=self._language,
+                    glossary=self._glossary,
+                    should_cancel=self._handover.is_set,
                 )
                 if lines:
                     self._on_segments(self._with_speakers(lines))
+            except Cancelled:
+                return  # the take has ended: no more captions
             except Exception:
                 # Captions are a help, not the record: the stored pass goes on regardless.
                 log.exception("A live caption failed")
