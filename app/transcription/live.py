@@ -183,10 +183,20 @@ class LiveTranscriber:
         """The take has ended: transcribe what is queued and the last chunk, then report.
 
         With ``engine`` (the same model, at normal priority with all its threads), the worker
-        hands the rest over to the calling thread once its current chunk is done: recording
+        stops (its engine call is cancelled) and the calling thread does the rest: recording
         is over, so nothing needs protecting any more, and the transcript is ready sooner.
         (An unprivileged thread cannot raise its own priority back, so the worker cannot.)
         """
+        if engine is not None and (engine.name, engine.model_label) != (
+            self._engine.name,
+            self._engine.model_label,
+        ):
+            engine = None  # another model would make a transcript of two halves
+        if self._thread.ident is None and self._finish_called is None:
+            # Never started (the take failed to begin): nothing was transcribed.
+            self._finish_called = self._finished_at = time.monotonic()
+            self.state, self.message = live_store.FAILED, "Live transcription never started."
+            self._ended.set()
         if self._finish_called is None:
             self._finish_called = time.monotonic()
             if engine is not None:
