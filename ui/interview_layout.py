@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ui.captions import CaptionView
 from ui.level_meter import LevelMeter
 from ui.theme import MIN_TARGET_PX
+from ui.voice_samples import VoiceSampleStep
 
 
 class InterviewLayout(QWidget):
@@ -68,6 +69,8 @@ class InterviewLayout(QWidget):
         row.addWidget(self.meter, 1)
         mic_layout.addLayout(row)
         mic_layout.addWidget(self.mic_status)
+
+        self.voices = VoiceSampleStep()
 
         rec = QGroupBox("2. Record the interview")
         self.record_button = self._button("&Record", "Record", "Start recording", big=True)
@@ -166,12 +169,17 @@ class InterviewLayout(QWidget):
         self.swap_button = self._button(
             "S&wap roles", "Swap roles", "Start the return interview: same script, roles swapped"
         )
+        self.takes_button = self._button(
+            "Ta&kes…", "Takes", "Leave a take out of the transcript, or delete it"
+        )
         self.transcribe_button.clicked.connect(self.transcribe)
         self.swap_button.clicked.connect(self.swap_roles)
+        self.takes_button.clicked.connect(self.show_takes)
         self.takes_label = QLabel()
         self.takes_label.setWordWrap(True)
         after_layout = QHBoxLayout(after)
         after_layout.addWidget(self.takes_label, 1)
+        after_layout.addWidget(self.takes_button)
         after_layout.addWidget(self.transcribe_button)
         after_layout.addWidget(self.swap_button)
 
@@ -180,6 +188,7 @@ class InterviewLayout(QWidget):
         inner.addWidget(self.heading)
         inner.addWidget(self.banner)
         inner.addWidget(mic)
+        inner.addWidget(self.voices)
         inner.addWidget(question, 1)
         inner.addWidget(rec)
         inner.addWidget(self.captions_box)
@@ -207,10 +216,17 @@ class InterviewLayout(QWidget):
             self.captions_toggle,
             self.captions_window_button,
             self.notes,
+            self.takes_button,
             self.transcribe_button,
             self.swap_button,
         ]
         for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def order_voice_step(self) -> None:
+        """The voice-sample buttons are made per interview: slot them in after the check."""
+        chain = [self.mic_button, *self.voices.buttons.values(), self.voices.skip_button]
+        for first, second in pairwise([*chain, self.previous_button]):
             QWidget.setTabOrder(first, second)
 
     def _make_actions(self) -> None:

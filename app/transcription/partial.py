@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from app.attribution import attribute
-from app.audio.takes import format_clock
+from app.clock import format_clock
 from app.models import Recording, Transcript
 from app.store import Store
 from app.store.rows import now

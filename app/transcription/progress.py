@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.audio.takes import format_clock
+from app.clock import format_clock
 
 #: Where each stage starts on the bar; the audio runs from "transcribing" to "saving".
 _SHARES = {"opening": 0.0, "loading": 0.02, "transcribing": 0.06, "saving": 0.98, "done": 1.0}
