@@ -47,6 +47,7 @@ from app.typed_names import MAX_TITLE, clean_name, clean_title
 
 if TYPE_CHECKING:
     from app.audio.recorder import Recorder
+    from app.transcription.live import LiveTranscriber, SegmentsCallback
 
 log = logging.getLogger(__name__)
 
@@ -499,6 +500,49 @@ class Services:
                 self._engines[key] = load_engine(name, model=model, paths=self.paths)
             return self._engines[key]
 
+    def live_transcriber(
+        self, *, on_segments: SegmentsCallback | None = None
+    ) -> LiveTranscriber | None:
+        """A live transcriber for the next take, or None when the setting turns it off.
+
+        It uses the chosen engine and model with one thread of its own (a separate instance,
+        so a transcription running meanwhile keeps its threads), which on a two-core laptop
+        leaves the other core to the recorder and the window.
+        """
+        settings = self.ctx.settings
+        if not settings.live_transcription:
+            return None
+        from app.transcription.live import LiveTranscriber
+
+        name, model = settings.engine, settings.model or None
+        key = (name, f"{model or ''}#live")
+        with self._engine_lock:
+            if key not in self._engines:
+                self._engines[key] = load_engine(name, model=model, paths=self.paths, cpu_threads=1)
+            engine = self._engines[key]
+        return LiveTranscriber(
+            self.store,
+            engine,
+            language=settings.language or None,
+            glossary=list(settings.glossary),
+            on_segments=on_segments,
+        )
+
+    def prepare_finishing_engine(self) -> Engine:
+        """The engine that finishes a live take after Stop (the chosen one, all threads,
+        normal priority), loaded now in the background so Stop does not wait for it."""
+        engine = self.engine()
+
+        def load() -> None:
+            try:
+                if hasattr(engine, "load"):
+                    engine.load()
+            except Exception:  # reported when it is used
+                log.info("Preloading the speech model failed", exc_info=True)
+
+        threading.Thread(target=load, name="engine-preload", daemon=True).start()
+        return engine
+
     def transcribe(
         self,
         interview_id: int,
@@ -510,7 +554,11 @@ class Services:
         discard_edits: bool = False,
         on_progress: Callable[[float], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
+        on_note: Callable[[Any], None] | None = None,
+        use_live: bool = True,
     ) -> Transcript:
+        """Transcribe the interview's take; a take whose live transcription completed with
+        the same engine and model is attributed from it instead of being run again."""
         settings = self.ctx.settings
         self.store.interview(interview_id)
         self.store.require_writable()  # before minutes of work, not after
@@ -530,6 +578,8 @@ class Services:
                     on_progress=on_progress,
                     should_cancel=should_cancel,
                     embedder=self._embedder,
+                    on_note=on_note,
+                    use_live=use_live,
                 )
         except sqlite3.IntegrityError as exc:
             if self.store.interview_exists(interview_id):

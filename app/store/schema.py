@@ -278,3 +278,40 @@ def m011_i9remote_calls(db: Database) -> None:
     # Guarded: the voice side of the same feature may add this column in its own migration.
     if "channel_roles" not in db["recordings"].columns_dict:
         db["recordings"].add_column("channel_roles", str, not_null_default="")
+
+
+@migrations()
+def m015_i11live_live_transcripts(db: Database) -> None:
+    """What live transcription made of a take while it was recorded, kept as it arrives so a
+    crash mid-take keeps the text with the audio. Times are on the take's own timeline."""
+    db["live_transcripts"].create(
+        {
+            "recording_id": int,
+            "engine": str,
+            "model": str,
+            "language": str,
+            "state": str,  # "running", "complete", "failed"
+            "done_s": float,  # the take is transcribed up to here
+            "message": str,
+            "updated_at": str,
+        },
+        pk="recording_id",
+        foreign_keys=[("recording_id", "recordings", "id")],
+        not_null={"recording_id", "engine", "model", "state"},
+        defaults={"done_s": 0.0, "message": ""},
+    )
+    db["live_segments"].create(
+        {
+            "id": int,
+            "recording_id": int,
+            "start": float,
+            "end": float,
+            "text": str,
+            "words": str,  # JSON list of [start, end, text, probability]
+        },
+        pk="id",
+        foreign_keys=[("recording_id", "recordings", "id")],
+        not_null={"recording_id", "start", "end", "text"},
+        defaults={"words": "[]"},
+    )
+    db["live_segments"].create_index(["recording_id", "start"])

@@ -242,6 +242,8 @@ class Store:
             self.db["transcripts"].delete_where("interview_id = ?", [interview_id])
             for rec in recordings:
                 self.db["markers"].delete_where("recording_id = ?", [rec.id])
+                self.db["live_segments"].delete_where("recording_id = ?", [rec.id])
+                self.db["live_transcripts"].delete_where("recording_id = ?", [rec.id])
             self.db["recordings"].delete_where("interview_id = ?", [interview_id])
             self.db["voice_samples"].delete_where("interview_id = ?", [interview_id])
             self.db["consents"].delete_where("interview_id = ?", [interview_id])
