@@ -162,6 +162,15 @@ class CorrectionsMadeMeanwhile(BuddyError):
     )
 
 
+class CallAudioUnavailable(BuddyError):
+    """The call's sound (the computer's output) cannot be recorded on this computer."""
+
+    default_hint = (
+        "The other person is still recorded if the call plays through this computer's "
+        "speakers, but both voices then share one channel."
+    )
+
+
 class ApprovalMissing(BuddyError):
     """Someone has not yet approved the post's final text for publishing."""
 
