@@ -29,6 +29,9 @@ class Settings:
     key_previous: str = "P"
     key_pause: str = "Space"
     recent_names: list[str] = field(default_factory=list)
+    # Where drafts are published; the application password is in the system keyring only.
+    wordpress_site: str = ""
+    wordpress_user: str = ""
 
     @classmethod
     def load(cls, path: Path) -> Settings:

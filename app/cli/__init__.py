@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from app.cli import interview_cmds, record_cmd, script_cmds, work_cmds
+from app.cli import interview_cmds, publish_cmd, record_cmd, script_cmds, work_cmds
 from app.context import AppContext
 from app.errors import BuddyError
 
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     work_cmds.register(sub)
     script_cmds.register(sub)
     record_cmd.register(sub)
+    publish_cmd.register(sub)
     return parser
 
 
