@@ -17,6 +17,7 @@ from PySide6.QtGui import QGuiApplication as Gui
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -159,8 +160,11 @@ class ExportScreen(QWidget):
         self.open_button = self._button(
             "Open fol&der", "Show the export folder in the file manager", self.open_folder
         )
+        self.publish_button = self._button(
+            "&Publish as draft…", "Send the post to a WordPress site as a draft", self.publish
+        )
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.copy_button, self.open_button):
+        for button in (self.save_button, self.copy_button, self.open_button, self.publish_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -283,6 +287,7 @@ class ExportScreen(QWidget):
         ok = self.blocked is None and bool(self.text)
         self.save_button.setEnabled(ok)
         self.copy_button.setEnabled(ok)
+        self.publish_button.setEnabled(ok)  # always the blog post, whatever the format
 
     def _choice_changed(self) -> None:
         self.settings.export_flavour = self.flavour_name
@@ -357,6 +362,17 @@ class ExportScreen(QWidget):
         Gui.clipboard().setText(self.text)
         self._say(f"Copied the {FORMAT_LABELS.get(self.fmt, self.fmt)} to the clipboard.")
         return True
+
+    def publish(self) -> QDialog | None:
+        """Open "Publish as draft"; nothing is sent until the user presses its button."""
+        if self.interview_id is None:
+            return None
+        from ui.publish_dialog import PublishDialog
+
+        dialog = PublishDialog(self.services, self.interview_id, self)
+        dialog.published.connect(lambda result: self._say(result.sentence()))
+        dialog.open()
+        return dialog
 
     def open_folder(self) -> bool:
         folder = Path(self.folder.text().strip() or Path.home()).expanduser()

@@ -19,6 +19,7 @@ from tests.ui.test_screens import make
 from ui.consent import ConsentDialog
 from ui.help_dialogs import AboutDialog, ShortcutsDialog
 from ui.import_dialog import ImportDialog
+from ui.publish_dialog import PublishDialog
 from ui.recovered_dialog import RecoveredDialog
 from ui.settings_dialog import SettingsDialog
 
@@ -154,8 +155,9 @@ def test_transcription_panel(qtbot, window, filled) -> None:
         lambda w, s, i: ImportDialog("Monthly catch-up", w),
         lambda w, s, i: ConsentDialog(s, i, w),
         lambda w, s, i: RecoveredDialog(["interview 1, take 1: recovered 0:42"], w),
+        lambda w, s, i: PublishDialog(s, i, w),
     ],
-    ids=["settings", "shortcuts", "about", "import", "consent", "recovered"],
+    ids=["settings", "shortcuts", "about", "import", "consent", "recovered", "publish"],
 )
 def test_dialogs(qtbot, window, services, filled, make_dialog) -> None:
     dialog = make_dialog(window, services, filled.id)

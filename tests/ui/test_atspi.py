@@ -255,6 +255,7 @@ def test_export_screen(reader: Reader) -> None:
             ("push button", "Choose folder"),
             ("push button", "Save"),
             ("push button", "Copy to clipboard"),
+            ("push button", "Publish as draft"),
             ("label", "Export status"),
         ],
     )
