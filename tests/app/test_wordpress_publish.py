@@ -130,6 +130,9 @@ def test_tags_are_created_once_and_reused_by_name(wordpress: WordPressSite) -> N
         first = client.tag_ids(names)
         again = client.tag_ids([n.upper() for n in names])  # same tags, whatever the case
     assert first == again and len(set(first)) == 3
+    # The site's search misses names with "&" (it stores them escaped), so that tag was found
+    # the second time through the "term_exists" answer to creating it again.
+    assert wordpress.api("/wp/v2/tags", params={"search": "Arts & crafts"}).json() == []
     for tag_id, name in zip(first, names, strict=True):
         tag = wordpress.api(f"/wp/v2/tags/{tag_id}").json()
         assert tag["name"].replace("&amp;", "&") == name
