@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from app.errors import ConsentMissing
+from app.errors import BuddyError, ConsentMissing
 from app.publish import secrets
 from app.publish.draft import PublishResult
 from app.publish.errors import (
@@ -31,6 +31,7 @@ from app.publish.errors import (
 from app.publish.post import post_from_markdown
 from app.publish.wordpress import WordPressClient, normalise_site
 from app.services import Services
+from tests.app.approving import approve, require_approval
 from tests.app.web_servers import self_signed_https_server, silent_server, static_server
 from tests.app.wordpress_site import ADMIN_LOGIN_PASSWORD, WordPressSite
 from tests.truth_data import TESTDATA, load_truth
@@ -44,7 +45,9 @@ def truth() -> dict[str, Any]:
 
 @pytest.fixture
 def interview(services: Services, truth: dict[str, Any]) -> int:
-    return create_interview(services, truth, TESTDATA / "buddy-interview.wav")
+    made = create_interview(services, truth, TESTDATA / "buddy-interview.wav")
+    approve(services, made)
+    return made
 
 
 def post(site: WordPressSite, post_id: int) -> dict[str, Any]:
@@ -70,8 +73,10 @@ def publish(services: Services, interview: int, site: WordPressSite, **kw: Any) 
 
 
 def unique_title(services: Services, interview: int, title: str) -> str:
-    """Each test's post gets its own title, so counts on the shared site stay honest."""
+    """Each test's post gets its own title, so counts on the shared site stay honest (and
+    both approve the post again under that title)."""
     services.store.update_interview(interview, title=title)
+    approve(services, interview)
     return title
 
 
@@ -107,6 +112,7 @@ def test_publish_creates_one_draft_and_updates_it_after(
     answer = next(s for s in transcript.segments if s.speaker == truth["interviewee"]["name"])
     answer.text = "I run the community choir on Tuesdays, and we sing in the library."
     services.save_segment(interview, answer)
+    approve(services, interview)
     second = publish(services, interview, wordpress, password=None)  # from the keyring now
     assert not second.created and second.post_id == first.post_id
     assert "community choir on Tuesdays" in post(wordpress, first.post_id)["content"]["raw"]
@@ -316,8 +322,35 @@ def test_without_consent_nothing_is_sent(
     services: Services, truth: dict[str, Any], wordpress: WordPressSite, keyring_file: Path
 ) -> None:
     interview = create_interview(services, truth, TESTDATA / "buddy-interview.wav", consent=False)
-    title = unique_title(services, interview, "Buddy interview: no consent")
+    title = "Buddy interview: no consent"
+    services.store.update_interview(interview, title=title)
     with pytest.raises(ConsentMissing):
+        publish(services, interview, wordpress)
+    assert posts_titled(wordpress, title) == []
+
+
+def test_a_post_changed_after_approval_is_not_sent_until_approved_again(
+    services: Services, interview: int, wordpress: WordPressSite, keyring_file: Path
+) -> None:
+    require_approval(services)
+    title = "Buddy interview: approval"
+    services.store.update_interview(interview, title=title)
+    with pytest.raises(BuddyError, match="changed after"):
+        publish(services, interview, wordpress)
+    assert posts_titled(wordpress, title) == []
+    approve(services, interview)
+    publish(services, interview, wordpress)
+    assert len(posts_titled(wordpress, title)) == 1
+
+
+def test_a_post_nobody_approved_is_not_sent(
+    services: Services, truth: dict[str, Any], wordpress: WordPressSite, keyring_file: Path
+) -> None:
+    require_approval(services)
+    interview = create_interview(services, truth, TESTDATA / "buddy-interview.wav")
+    title = "Buddy interview: never approved"
+    services.store.update_interview(interview, title=title)
+    with pytest.raises(BuddyError, match="not approved"):
         publish(services, interview, wordpress)
     assert posts_titled(wordpress, title) == []
 

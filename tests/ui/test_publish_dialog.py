@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app.services import Services
+from tests.app.approving import approve
 from tests.app.wordpress_site import WordPressSite
 from tests.ui.editor_fixtures import (  # noqa: F401 - pytest fixtures
     stored_interview_fixture,
@@ -67,6 +68,7 @@ def test_publish_from_the_keyboard_then_again_from_the_keyring(
     keyring_file: Path,
 ) -> None:
     services.store.update_interview(stored_interview, title="Dialog: published twice")
+    approve(services, stored_interview)
     dialog = open_dialog(qtbot, services, stored_interview)
     assert dialog.task is None  # nothing is sent by opening the dialog
     fill(qtbot, dialog, wordpress, wordpress.password)
@@ -100,6 +102,7 @@ def test_a_wrong_password_is_shown_in_the_error_box(
     wordpress: WordPressSite,
     keyring_file: Path,
 ) -> None:
+    approve(services, stored_interview)
     dialog = open_dialog(qtbot, services, stored_interview)
     fill(qtbot, dialog, wordpress, "abcd efgh ijkl mnop")
     press_enter_and_wait(qtbot, dialog)
@@ -120,6 +123,7 @@ def test_a_deleted_draft_offers_a_new_one(
     keyring_file: Path,
 ) -> None:
     services.store.update_interview(stored_interview, title="Dialog: deleted draft")
+    approve(services, stored_interview)
     first = services.publish_wordpress(
         stored_interview, site=wordpress.url, user=wordpress.user, password=wordpress.password
     )
@@ -144,6 +148,7 @@ def test_the_export_screen_opens_it_only_with_consent(
 ) -> None:
     blocked = make_screen(qtbot, services, unconsented_interview, tmp_path)
     assert not blocked.publish_button.isEnabled()
+    approve(services, stored_interview)
     screen = make_screen(qtbot, services, stored_interview, tmp_path)
     assert screen.publish_button.isEnabled()
     QTest.keyClick(screen, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
@@ -156,8 +161,10 @@ def test_the_export_screen_opens_it_only_with_consent(
 def test_every_control_is_named_and_reachable_by_tab(
     qtbot, services: Services, stored_interview: int, wordpress: WordPressSite, keyring_file
 ) -> None:
+    services.store.update_interview(stored_interview, title="Dialog: keyboard and names")
     dialog = open_dialog(qtbot, services, stored_interview)
     check(qtbot, dialog)
+    approve(services, stored_interview)
     services.publish_wordpress(
         stored_interview, site=wordpress.url, user=wordpress.user, password=wordpress.password
     )
