@@ -15,10 +15,7 @@ from PySide6.QtWidgets import QApplication
 from app.services import Services
 from tests.app.approving import approve
 from tests.app.wordpress_site import WordPressSite
-from tests.ui.editor_fixtures import (  # noqa: F401 - pytest fixtures
-    stored_interview_fixture,
-    unconsented_interview_fixture,
-)
+from tests.ui.editor_fixtures import stored_interview_fixture  # noqa: F401 - a fixture
 from tests.ui.test_accessibility import check
 from tests.ui.test_export_screen import make_screen
 from ui import dialogs, errors
@@ -139,19 +136,12 @@ def test_a_deleted_draft_offers_a_new_one(
     assert dialog.result.created and dialog.result.post_id != first.post_id
 
 
-def test_the_export_screen_opens_it_only_with_consent(
-    qtbot,
-    services: Services,
-    stored_interview: int,
-    unconsented_interview: int,
-    tmp_path: Path,
+def test_the_export_screen_opens_it_and_nothing_is_sent(
+    qtbot, services: Services, stored_interview: int, tmp_path: Path
 ) -> None:
-    blocked = make_screen(qtbot, services, unconsented_interview, tmp_path)
-    assert not blocked.publish_button.isEnabled()
-    approve(services, stored_interview)
     screen = make_screen(qtbot, services, stored_interview, tmp_path)
-    assert screen.publish_button.isEnabled()
-    QTest.keyClick(screen, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    screen.publish_button.setFocus()
+    QTest.keyClick(screen.publish_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: screen.findChild(PublishDialog) is not None)
     dialog = screen.findChild(PublishDialog)
     assert dialog.isVisible() and dialog.task is None
