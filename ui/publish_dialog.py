@@ -230,8 +230,9 @@ class PublishDialog(QDialog):
 
     def _published(self, result: PublishResult) -> None:
         self.result = result
-        self.password.clear()  # it is in the keyring now
-        self._show_stored(True)
+        if result.password_kept:
+            self.password.clear()  # it is in the keyring now
+        self._show_stored(result.password_kept)
         self.link.setText(f"Draft address: {result.edit_link}")
         self.link.setAccessibleName(self.link.text())
         self.link.show()

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from app.errors import InvalidInput
 from app.publish import secrets
-from app.publish.errors import DraftDeleted, DraftNoLongerDraft, PasswordNeeded
+from app.publish.errors import (
+    DraftDeleted,
+    DraftNoLongerDraft,
+    KeyringUnavailable,
+    PasswordNeeded,
+)
 from app.publish.post import DraftPost, post_from_markdown
 from app.publish.wordpress import TIMEOUT_S, WordPressClient, normalise_site
 from app.store import wordpress_drafts
@@ -35,10 +40,14 @@ class PublishResult:
     link: str  # the post's address (a preview for a draft)
     edit_link: str  # where to open it in WordPress's editor
     created: bool  # False: the draft published before was updated
+    password_kept: bool = True  # False: the keyring refused it after the site accepted it
 
     def sentence(self) -> str:
         done = "Created a new draft" if self.created else "Updated the draft"
-        return f"{done} “{self.title}” on {self.site} (post {self.post_id})."
+        text = f"{done} “{self.title}” on {self.site} (post {self.post_id})."
+        if not self.password_kept:
+            text += " The system keyring could not keep the password, so it will be asked again."
+        return text
 
 
 def _fields(post: DraftPost, tag_ids: list[int]) -> dict[str, Any]:
@@ -92,8 +101,13 @@ def publish(
     post_id = int(answer["id"])
     link = str(answer.get("link") or f"{site}/?p={post_id}")
     wordpress_drafts.save(services.store, interview_id, site, post_id, link)
+    kept = True
     if password != stored:
-        secrets.set_password(site, user, password)
+        try:
+            secrets.set_password(site, user, password)
+        except KeyringUnavailable:
+            # The draft is on the site already: that must not read as a failure to publish.
+            kept = False
     return PublishResult(
         site=site,
         post_id=post_id,
@@ -101,6 +115,7 @@ def publish(
         link=link,
         edit_link=f"{site}/wp-admin/post.php?post={post_id}&action=edit",
         created=target is None,
+        password_kept=kept,
     )
 
 

@@ -393,3 +393,20 @@ def test_deleting_the_interview_forgets_its_drafts(
     publish(services, interview, wordpress)
     services.delete_interview(interview)
     assert services.store.db["wordpress_drafts"].count == 0
+
+
+def test_a_keyring_that_refuses_the_password_does_not_undo_the_publish(
+    services: Services,
+    interview: int,
+    wordpress: WordPressSite,
+    keyring_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    title = unique_title(services, interview, "Buddy interview: keyring refuses")
+    blocker = keyring_file / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))  # the file keyring cannot write there
+    result = publish(services, interview, wordpress)
+    assert not result.password_kept and "asked again" in result.sentence()
+    assert len(posts_titled(wordpress, title)) == 1
+    assert not services.wordpress_password_stored(wordpress.url, wordpress.user)
