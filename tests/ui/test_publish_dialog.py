@@ -84,7 +84,9 @@ def test_publish_from_the_keyboard_then_again_from_the_keyring(
     # A new dialog remembers the site and user; the keyring has the password.
     again = open_dialog(qtbot, services, stored_interview)
     assert (again.site.text(), again.user.text()) == (wordpress.url, wordpress.user)
-    qtbot.waitUntil(lambda: again.password.placeholderText() == STORED_PLACEHOLDER)
+    qtbot.waitUntil(
+        lambda: again.password.placeholderText() == STORED_PLACEHOLDER, timeout=TIMEOUT_MS
+    )
     assert QApplication.focusWidget() is again.password
     press_enter_and_wait(qtbot, again)
     assert again.result is not None and not again.result.created
@@ -126,7 +128,9 @@ def test_a_deleted_draft_offers_a_new_one(
     )
     wordpress.api(f"/wp/v2/posts/{first.post_id}", method="DELETE", params={"force": 1})
     dialog = open_dialog(qtbot, services, stored_interview)
-    qtbot.waitUntil(lambda: dialog.password.placeholderText() == STORED_PLACEHOLDER)
+    qtbot.waitUntil(
+        lambda: dialog.password.placeholderText() == STORED_PLACEHOLDER, timeout=TIMEOUT_MS
+    )
     press_enter_and_wait(qtbot, dialog)
     qtbot.waitUntil(lambda: bool(dialogs.open_questions), timeout=TIMEOUT_MS)
     question = dialogs.open_questions[-1]
