@@ -259,3 +259,23 @@ def test_export_screen(reader: Reader) -> None:
             ("label", "Export status"),
         ],
     )
+
+
+def test_publish_dialog(reader: Reader) -> None:
+    reader.go("Export", "push button", "Save")
+    reader.ask(cmd="do", role="push button", name="Publish as draft")
+    assert reader.ask(cmd="wait", role="text", name="Site address")["found"]
+    nodes = reader.tree()
+    check_screen(
+        nodes,
+        [
+            ("text", "Site address"),
+            ("text", "User name"),
+            ("push button", "Publish as draft"),
+            ("push button", "Close"),
+        ],
+    )
+    # The password field is read as one (never its text) and says where the password is kept.
+    password = [n for n in nodes if n["name"] == "Application password"]
+    assert password and "focusable" in password[0]["states"], password
+    reader.ask(cmd="do", role="push button", name="Close")
