@@ -108,10 +108,14 @@ def test_publish_creates_one_draft_and_updates_it_after(
     assert services.wordpress_draft(interview, wordpress.url).post_id == first.post_id
 
     # An edit in the app, published again: the same draft changes, no second post appears.
-    transcript = services.require_transcript(interview)
-    answer = next(s for s in transcript.segments if s.speaker == truth["interviewee"]["name"])
-    answer.text = "I run the community choir on Tuesdays, and we sing in the library."
-    services.save_segment(interview, answer)
+    segments = services.require_transcript(interview).segments
+    index = next(i for i, s in enumerate(segments) if s.speaker == truth["interviewee"]["name"])
+    services.edits.edit_text(
+        interview,
+        services.transcript_revision(interview),
+        index,
+        "I run the community choir on Tuesdays, and we sing in the library.",
+    )
     approve(services, interview)
     second = publish(services, interview, wordpress, password=None)  # from the keyring now
     assert not second.created and second.post_id == first.post_id

@@ -71,6 +71,8 @@ def transcribed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             truth["interviewee"]["name"],
             "--markers",
             str(markers),
+            "--consent",
+            "record",
             "--json",
         ).stdout
     )
