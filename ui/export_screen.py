@@ -11,9 +11,9 @@ from datetime import date as Date
 from pathlib import Path
 
 import yaml
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication as Gui
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,7 @@ from app.settings import Settings
 from ui.announce import announce
 from ui.dialogs import ask
 from ui.errors import show_error
+from ui.places import copy_path, not_opened_text, open_folder
 from ui.scrolling import VerticalScroll
 
 FORMAT_LABELS = {
@@ -82,6 +83,8 @@ class ExportScreen(QWidget):
         self.interview_id: int | None = None
         self.text = ""
         self.blocked: ConsentMissing | None = None
+        #: The file written last (what "Open folder" should point at).
+        self.last_saved: Path | None = None
         self._announced = ""
         self._build()
 
@@ -131,7 +134,7 @@ class ExportScreen(QWidget):
         self.folder = QLineEdit(self)
         self.folder.setAccessibleName("Export folder")
         self.choose_button = self._button(
-            "C&hoose folder…", "Choose the folder to save the export in", self.choose_folder
+            "Choose fol&der…", "Choose the folder to save the export in", self.choose_folder
         )
         self.file_name = QLabel(self)
         self.file_name.setAccessibleName("File name")
@@ -139,7 +142,7 @@ class ExportScreen(QWidget):
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.choose_button)
         form = QFormLayout()
-        form.addRow("&Format:", self.format)
+        form.addRow("For&mat:", self.format)
         form.addRow("Blog f&lavour:", self.flavour)
         form.addRow("F&older:", folder_row)
         form.addRow("File name:", self.file_name)
@@ -157,11 +160,17 @@ class ExportScreen(QWidget):
             "&Copy to clipboard", "Copy the export to paste it elsewhere", self.copy, "Ctrl+Shift+C"
         )
         self.open_button = self._button(
-            "Open fol&der", "Show the export folder in the file manager", self.open_folder
+            "O&pen folder", "Show the export folder in the file manager", self.open_folder
         )
+        # Offered only once the folder could not be opened: then it is the way to the file.
+        self.copy_path_button = self._button(
+            "Copy &the path", "Copy where the file is, to paste it elsewhere", self.copy_path
+        )
+        self.copy_path_button.hide()
         buttons = QHBoxLayout()
         for button in (self.save_button, self.copy_button, self.open_button):
             buttons.addWidget(button)
+        buttons.addWidget(self.copy_path_button)
         buttons.addStretch(1)
 
         self.raw_toggle = QCheckBox("Show &raw Markdown", self)
@@ -214,6 +223,12 @@ class ExportScreen(QWidget):
 
     def load(self, interview_id: int) -> None:
         """Show the export of ``interview_id`` with the remembered flavour and folder."""
+        if interview_id != self.interview_id:
+            # What was said or saved for the previous interview is not about this one.
+            self.status.setText("")
+            self._announced = ""
+            self.last_saved = None
+            self.copy_path_button.hide()
         self.interview_id = interview_id
         interview = self.services.interview(interview_id)
         self.title.setText(f"Export “{interview.title}”")
@@ -236,7 +251,7 @@ class ExportScreen(QWidget):
             self.text = self.services.render(self.interview_id, self.fmt, flavour=self.flavour_name)
         except BuddyError as error:
             self.text = ""
-            self.rendered.setPlainText(f"{error.message} {error.hint}")
+            self.rendered.setPlainText(f"{error.message} {error.ui_hint}".strip())
             self.raw.setPlainText("")
         else:
             self.raw.setPlainText(self.text)
@@ -269,11 +284,10 @@ class ExportScreen(QWidget):
             self.services.check_can_publish(self.interview_id)
         except ConsentMissing as error:
             self.blocked = error
-            command = error.hint.split("e.g. ", 1)[-1]
             self.blocked_label.setText(
                 f"Blocked: nothing can be saved or copied yet. {error.message}\n"
-                "To fix it: record their consent on the interview screen (Record consent…), "
-                f"then come back here. Or on the command line: {command}"
+                "To fix it: choose Record consent…, read the wording together and tick what "
+                "each of you agrees to."
             )
             self.blocked_label.setAccessibleDescription(self.blocked_label.text())
             self.consent_box.show()
@@ -346,6 +360,7 @@ class ExportScreen(QWidget):
             return None
         self.settings.export_folder = str(folder)
         self._remember()
+        self.last_saved = path
         self._say(f"Saved {path.name} in {path.parent}.")
         self.exported.emit(path)
         return path
@@ -363,11 +378,22 @@ class ExportScreen(QWidget):
         if not folder.is_dir():
             self._say(f"The folder {folder} does not exist. Choose another one.")
             return False
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            self._say(f"No file manager could open {folder}. Open it yourself from there.")
+        if not open_folder(folder):
+            self.copy_path_button.show()
+            self._say(not_opened_text(folder, self._saved_in(folder)))
             return False
         self._say(f"Opened {folder}.")
         return True
+
+    def _saved_in(self, folder: Path) -> Path | None:
+        saved = self.last_saved
+        return saved if saved is not None and saved.parent == folder and saved.exists() else None
+
+    def copy_path(self) -> str:
+        folder = Path(self.folder.text().strip() or Path.home()).expanduser()
+        text = copy_path(self._saved_in(folder) or folder)
+        self._say(f"Copied the path to the clipboard: {text}")
+        return text
 
     def _say(self, message: str) -> None:
         self.status.setText(message)

@@ -22,6 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from ui.level_meter import LevelMeter
+from ui.problem_banner import ProblemBanner
+
+#: What the microphone check says before it runs (and after a new interview is shown).
+MIC_IDLE = "Say a few words and watch the level."
+#: What the recording controls say before the first take of the interview shown.
+NOT_RECORDING = "Not recording"
 
 
 class InterviewLayout(QWidget):
@@ -45,11 +51,7 @@ class InterviewLayout(QWidget):
         self.heading = QLabel()
         self.heading.setProperty("role", "heading")
         self.heading.setWordWrap(True)
-        self.banner = QLabel()
-        self.banner.setProperty("role", "banner")
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.hide()
+        self.banner = ProblemBanner(name="Message")
 
         mic = QGroupBox("1. Check the microphone")
         self.meter = LevelMeter()
@@ -57,27 +59,30 @@ class InterviewLayout(QWidget):
             "Check &microphone", "Check microphone", "Listen to the microphone without recording"
         )
         self.mic_button.clicked.connect(self.toggle_mic_check)
-        self.mic_status = QLabel("Say a few words and watch the level.")
+        self.mic_status = QLabel(MIC_IDLE)
         self.mic_status.setWordWrap(True)
+        # A microphone that cannot be opened: the words, "Open microphone settings", details.
+        self.mic_problem = ProblemBanner(name="Microphone problem")
         mic_layout = QVBoxLayout(mic)
         row = QHBoxLayout()
         row.addWidget(self.mic_button)
         row.addWidget(self.meter, 1)
         mic_layout.addLayout(row)
         mic_layout.addWidget(self.mic_status)
+        mic_layout.addWidget(self.mic_problem)
 
         rec = QGroupBox("2. Record the interview")
         self.record_button = self._button("&Record", "Record", "Start recording", big=True)
         self.pause_button = self._button("&Pause", "Pause", "Pause or resume recording", big=True)
-        self.stop_button = self._button("S&top", "Stop", "Stop and save the take", big=True)
+        self.stop_button = self._button("&Stop", "Stop", "Stop and save the take", big=True)
         self.record_button.clicked.connect(self.record)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.stop)
-        self.state_label = QLabel("Not recording")
+        self.state_label = QLabel(NOT_RECORDING)
         self.state_label.setProperty("role", "heading")
         self.elapsed_label = QLabel()
         self.consent_button = self._button(
-            "C&onsent…", "Consent", "See or change what each buddy agreed to"
+            "&Consent…", "Consent", "See or change what each buddy agreed to"
         )
         self.consent_button.clicked.connect(self.edit_consent)
         controls = QHBoxLayout()

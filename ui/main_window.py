@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QPushButton, QStackedWidget, QWidget
 
+from app.errors import Action
 from app.services import Services
 from app.settings import Settings
 from ui import tasks
@@ -176,7 +177,7 @@ class MainWindow(QMainWindow):
         panel_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
         go.addAction(panel_action)
 
-        record = bar.addMenu("&Recording")
+        record = bar.addMenu("R&ecording")
         for action in self.interview.actions_list:
             record.addAction(action)
         record.addSeparator()
@@ -280,9 +281,7 @@ class MainWindow(QMainWindow):
 
     def _export_consent(self, interview_id: int) -> None:
         # Consent is recorded in the same dialog as on the interview screen; then re-check.
-        dialog = ConsentDialog(self.services, interview_id, self)
-        dialog.accepted.connect(self.export.refresh)
-        dialog.open()
+        self._record_consent(interview_id)
 
     def _use_script(self, script_id: str) -> None:
         self.show_new_interview()
@@ -308,9 +307,41 @@ class MainWindow(QMainWindow):
         self.new_action.setEnabled(not recording)
         self.import_action.setEnabled(not recording)
 
-    def open_settings(self) -> SettingsDialog:
+    def open_settings(self, *, tab: int = 0) -> SettingsDialog:
         dialog = SettingsDialog(self.services, self.settings, self)
         dialog.applied.connect(self._settings_applied)
+        dialog.tabs.setCurrentIndex(tab)
+        dialog.open()
+        return dialog
+
+    def error_action(self, action: Action) -> Callable[[], None] | None:
+        """How this window does what an error's ``action`` asks (ui.errors shows the button).
+
+        None where it cannot here: the dialog then shows only its words.
+        """
+        current = self.current_id
+        if action is Action.OPEN_MICROPHONE_SETTINGS:
+            return lambda: self.open_settings(tab=0)  # the Recording tab holds the microphone
+        if action is Action.OPEN_SETTINGS:
+            return self.open_settings
+        if action is Action.SHOW_INTERVIEWS:
+            return self.show_library
+        if current is None:
+            return None
+        if action is Action.RECORD_CONSENT:
+            return lambda: self._record_consent(current)
+        if action is Action.CHOOSE_FILE:
+            return lambda: (self.show_library(), self.library.import_selected())
+        if action is Action.TRANSCRIBE:
+            return lambda: self.transcribe(current)
+        if action is Action.RECORD:
+            return lambda: self.show_interview(current)
+        return None
+
+    def _record_consent(self, interview_id: int) -> ConsentDialog:
+        dialog = ConsentDialog(self.services, interview_id, self)
+        dialog.accepted.connect(self.export.refresh)
+        dialog.accepted.connect(self.interview.consent_changed)
         dialog.open()
         return dialog
 

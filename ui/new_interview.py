@@ -81,7 +81,7 @@ class NewInterviewScreen(QWidget):
         for text, field in (
             ("&Title:", self.title),
             ("Inter&viewer (asks):", self.interviewer),
-            ("Interview&ee (answers):", self.interviewee),
+            ("I&nterviewee (answers):", self.interviewee),
             ("&Script:", self.script),
             ("&Questions:", self.preview),
         ):
@@ -197,7 +197,7 @@ class NewInterviewScreen(QWidget):
         try:
             self._validate()
         except InvalidInput as problem:
-            self.problem.setText(f"Problem: {problem.message} {problem.hint}")
+            self.problem.setText(f"Problem: {problem.message} {problem.ui_hint}")
             self.problem.show()
             announce(self, self.problem.text(), assertive=True)
             return None

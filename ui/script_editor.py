@@ -94,7 +94,7 @@ class ScriptEditor(QWidget):
         self.guide.setMaximumHeight(self.fontMetrics().height() * 6)
         about = QFormLayout()
         _labelled(about, "&Title:", self.title, "Script title")
-        _labelled(about, "&Guide for the interviewer:", self.guide, "Guide for the interviewer")
+        _labelled(about, "Guide f&or the interviewer:", self.guide, "Guide for the interviewer")
 
         self.questions = QListWidget()
         self.questions.setAccessibleName("Questions")

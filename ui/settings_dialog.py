@@ -28,6 +28,7 @@ from app.export import FLAVOURS
 from app.services import Services
 from app.settings import THEMES, Settings
 from app.transcription import ENGINES
+from app.wording import plural
 from ui import dialogs, tasks
 from ui.dialogs import grow_to_fit
 from ui.errors import show_error
@@ -206,7 +207,8 @@ class SettingsDialog(QDialog):
             for d in devices:
                 self.device.addItem(f"{d.name} ({d.hostapi})", d.name)
             self.device_note.setText(
-                f"{len(devices)} microphone(s) or other inputs found."
+                plural(len(devices), "microphone or other input", "microphones or other inputs")
+                + " found."
                 if devices
                 else "No microphone found: plug one in, then open Settings again."
             )

@@ -32,6 +32,7 @@ from app import transcript as ops
 from app.errors import BuddyError, InvalidInput
 from app.models import Segment
 from app.services import Services
+from app.wording import plural
 from ui.announce import announce
 from ui.errors import show_error
 from ui.find_bar import FindBar
@@ -56,7 +57,7 @@ def splice(
     ever changes a Segment in place), and only positions after the edit are renumbered.
     """
     if not 0 <= start < len(segments):
-        raise InvalidInput("Choose a segment first.", "Move to it with the arrow keys.")
+        raise InvalidInput("Choose a line first.", "Move to it with the arrow keys.")
     result = segments[:start] + op(segments[start : start + count]) + segments[start + count :]
     for i in range(start, len(result)):
         if result[i].position != i:
@@ -138,7 +139,9 @@ class TranscriptEditor(QWidget):
         self.model.text_edited.connect(self._on_text_edited)
         self.player.position_changed.connect(self._on_position)
         self.player.playing_changed.connect(self._on_playing_changed)
-        self.player.failed.connect(lambda error: self.say(f"{error.message} {error.hint}"))
+        self.player.failed.connect(
+            lambda error: self.say(f"{error.message} {error.ui_hint}".strip())
+        )
         self.setTabOrder(self.speed, self.view)
 
     # -- construction -------------------------------------------------------------------
@@ -223,12 +226,12 @@ class TranscriptEditor(QWidget):
         self.position_label = QLabel("0:00", self)
         self.position_label.setAccessibleName("Playback position")
         self.speaker = QComboBox(self)
-        self.speaker.setAccessibleName("Speaker of the selected segment")
-        self.speaker.setToolTip("Who said the selected segment (Ctrl+1, Ctrl+2)")
+        self.speaker.setAccessibleName("Speaker of the selected line")
+        self.speaker.setToolTip("Who said the selected line (Ctrl+1, Ctrl+2)")
         self.speaker.activated.connect(lambda i: self.set_speaker(self.speaker.itemData(i)))
         # Visible labels with buddies: on Linux a combo box is read by its value, and the
         # screen reader finds what it is for through the label's "labelled by" relation.
-        self.speed_label = QLabel("Sp&eed:", self)
+        self.speed_label = QLabel("S&peed:", self)
         self.speed_label.setBuddy(self.speed)
         self.speaker_label = QLabel("Spea&ker:", self)
         self.speaker_label.setBuddy(self.speaker)
@@ -280,7 +283,7 @@ class TranscriptEditor(QWidget):
         self._on_position(0.0)
         if self.model.rowCount():
             self.view.setCurrentIndex(self.model.index(0))
-            self.say(f"{len(self.model.segments)} segments of {interview.title}.")
+            self.say(f"{plural(len(self.model.segments), 'line')} of {interview.title}.")
         else:
             self.say("This interview has no transcript yet. Transcribe it first.")
         self._sync_controls()
@@ -367,7 +370,7 @@ class TranscriptEditor(QWidget):
         self._close_editor(commit=True)
         segment = self.current_segment()
         if segment is None:
-            self.say("Choose a segment first: move to it with the arrow keys.")
+            self.say("Choose a line first: move to it with the arrow keys.")
         return segment
 
     def _close_editor(self, *, commit: bool) -> None:
@@ -408,7 +411,7 @@ class TranscriptEditor(QWidget):
         if segment is None:
             return
         redacted = not self.model.segments[segment].redacted
-        label = "Redact" if redacted else "Bring back redacted segment"
+        label = "Redact" if redacted else "Bring back redacted line"
         self._apply(
             label,
             lambda s: splice(s, segment, 1, lambda p: ops.redact(p, 0, redacted=redacted)),
@@ -433,7 +436,7 @@ class TranscriptEditor(QWidget):
             if segment is not None:
                 self.view.edit(index)
             self.say(
-                "Put the text cursor where the segment should be split, "
+                "Put the text cursor where the line should be split, "
                 "then press Control+Shift+S again."
             )
             return
@@ -447,7 +450,7 @@ class TranscriptEditor(QWidget):
                 part = ops.set_text(part, 0, typed)
             return ops.split(part, 0, at)
 
-        self._apply("Split segment", lambda s: splice(s, segment, 1, change), segment + 1)
+        self._apply("Split line", lambda s: splice(s, segment, 1, change), segment + 1)
 
     def replace_all(self, query: str, replacement: str, *, case_sensitive: bool) -> int:
         count = 0
@@ -512,6 +515,10 @@ class TranscriptEditor(QWidget):
         # Actions stay enabled on heading rows: pressing one there says what to do instead.
         segment = self.current_segment()
         if segment is None:
+            # Nothing selected (or nothing to select): show no one's speaker and no
+            # "Unredact" left over from the line, or the interview, shown before.
+            self.redact_action.setText("Redact")
+            self.speaker.setCurrentIndex(-1)
             return
         seg = self.model.segments[segment]
         self.redact_action.setText("Unredact" if seg.redacted else "Redact")

@@ -206,7 +206,7 @@ class SegmentDelegate(QStyledItemDelegate):
         editor.setAccessibleName(f"Text said by {index.data(Role.SPEAKER)}")
         editor.setAccessibleDescription(
             f"{index.data(Qt.ItemDataRole.AccessibleTextRole)}. Enter saves, Escape cancels, "
-            "Control+Shift+S splits the segment at the cursor."
+            "Control+Shift+S splits the line at the cursor."
         )
         editor.commit_requested.connect(lambda e=editor: self._commit_and_close(e))
         editor.destroyed.connect(lambda *_a, e=editor: self._forget(e))
@@ -272,7 +272,7 @@ class TranscriptView(QListView):
         )
         self.setAccessibleName("Transcript")
         self.setAccessibleDescription(
-            "Segments under their question headings. Enter plays from a segment and edits its "
+            "Lines under their question headings. Enter plays from a line and edits its "
             "text, F2 edits without playing, Control+Space plays or pauses."
         )
 

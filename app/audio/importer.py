@@ -15,6 +15,7 @@ from app.errors import InvalidInput, NotFound
 from app.models import Marker, Recording
 from app.paths import Paths
 from app.store import Store
+from app.wording import plural
 
 SUPPORTED_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".mp4")
 
@@ -126,7 +127,7 @@ def import_audio(
         ):
             raise InvalidInput(
                 f"The markers file has {len(markers.markers)} markers but the interview's script "
-                f"has {len(interview.questions)} questions.",
+                f"has {plural(len(interview.questions), 'question')}.",
                 "Add a 'questions' list to the markers file, or remove the extra markers.",
             )
     paths.audio.mkdir(parents=True, exist_ok=True)

@@ -60,8 +60,11 @@ class LevelMonitor:
             raise
         except Exception as exc:
             raise NoInputDevice(
-                f"The input '{device.name}' could not be opened for the check ({exc}).",
-                "Choose another input in Settings, or check it is not in use elsewhere.",
+                f"The microphone '{device.name}' could not be opened for the check.",
+                "Choose another input with --device, or check it is not in use elsewhere.",
+                ui_hint="Choose another microphone in Settings, or close other programs that "
+                "may be using it.",
+                details=f"{type(exc).__name__}: {exc}",
             ) from exc
         self.device, self._stream = device, stream
         return device

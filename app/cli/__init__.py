@@ -50,6 +50,8 @@ def print_error(error: BuddyError) -> None:
     print(f"Error: {error.message}", file=sys.stderr)
     if error.hint:
         print(f"Hint: {error.hint}", file=sys.stderr)
+    if error.details:
+        print(f"Details: {error.details}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

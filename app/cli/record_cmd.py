@@ -18,6 +18,7 @@ from app.audio.recovery import recover_interrupted
 from app.audio.takes import format_clock
 from app.context import AppContext
 from app.errors import BuddyError, DeviceStopped, DiskFull, InvalidInput, NoInputDevice
+from app.wording import plural
 
 METER_WIDTH = 24
 METER_FLOOR_DB = -60.0
@@ -194,7 +195,7 @@ def _report(result: RecordingResult) -> None:
     )
     if result.overflows:
         print(
-            f"Warning: the computer fell behind {result.overflows} time(s); tiny gaps are "
+            f"Warning: the computer fell behind {plural(result.overflows, 'time')}; tiny gaps are "
             f"marked in the take.",
             flush=True,
         )

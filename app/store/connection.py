@@ -21,7 +21,9 @@ def _check_existing(path: Path) -> None:
         # mode=ro: a damaged file must never be "repaired" or extended by us.
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise DatabaseDamaged(f"The interview database {path} cannot be opened ({exc}).") from exc
+        raise DatabaseDamaged(
+            f"The interview database {path} cannot be opened.", details=str(exc)
+        ) from exc
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()
         if not result or result[0] != "ok":
@@ -48,7 +50,9 @@ def _check_existing(path: Path) -> None:
         elif conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise DatabaseDamaged(f"{path} is an SQLite file, but not a Buddy Interviews database.")
     except sqlite3.DatabaseError as exc:
-        raise DatabaseDamaged(f"The interview database {path} is damaged ({exc}).") from exc
+        raise DatabaseDamaged(
+            f"The interview database {path} is damaged.", details=str(exc)
+        ) from exc
     finally:
         conn.close()
 

@@ -64,7 +64,10 @@ def transcribe_interview(
     except BuddyError:
         raise
     except Exception as exc:  # an engine bug must not lose the old transcript either
-        raise TranscriptionFailed(f"Transcription failed: {exc}") from exc
+        raise TranscriptionFailed(
+            "Transcription failed inside the speech engine.",
+            details=f"{type(exc).__name__}: {exc}",
+        ) from exc
     raw = drop_speech_over_silence(raw, audio)
     markers = recording.question_markers
     questions = list(interview.questions)

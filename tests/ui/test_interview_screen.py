@@ -36,7 +36,10 @@ def test_record_pause_questions_and_stop(qtbot, window, services) -> None:
     assert screen.position_label.text().startswith("Question 2 of")
     assert screen.question_label.text() == interview.questions[1]
     screen.pause_button.click()
-    assert "Paused" in screen.state_label.text() and screen.record_button.text() == "&Resume"
+    assert "Paused" in screen.state_label.text()
+    # One Resume only: Pause's own button; Record stays Record (and off) while paused.
+    assert screen.pause_button.text().replace("&", "") == "Resume"
+    assert screen.record_button.text() == "&Record" and not screen.record_button.isEnabled()
     screen.pause_button.click()
     qtbot.waitUntil(lambda: screen.session.elapsed_s > 1.0, timeout=5000)
     screen.previous_button.click()
@@ -44,7 +47,7 @@ def test_record_pause_questions_and_stop(qtbot, window, services) -> None:
     screen.stop_button.click()
     qtbot.waitUntil(lambda: screen.session.state == "stopped", timeout=10_000)
     assert screen.transcribe_button.isEnabled()
-    assert "1 take(s)" in screen.takes_label.text()
+    assert screen.takes_label.text().startswith("1 take.")
 
     take = services.recordings(interview.id)[0]
     assert take.status == "complete" and take.duration_s > 1.0

@@ -186,7 +186,7 @@ def test_split_at_cursor_then_merge_and_undo_redo_are_stored(
     split = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     # From the list, Split opens the text and asks where to cut.
     QTest.keyClick(editor.view, Qt.Key.Key_S, split)
-    assert "Put the text cursor where the segment should be split" in editor.status.text()
+    assert "Put the text cursor where the line should be split" in editor.status.text()
     text_editor = editor.delegate.active_editor
     assert text_editor is not None and text_editor.hasFocus()
     cut = original[1].index(" The students")
@@ -247,7 +247,7 @@ def test_actions_on_a_heading_say_what_to_do(qtbot, editor: TranscriptEditor) ->
     QTest.keyClick(editor.view, Qt.Key.Key_Home)
     assert editor.current_segment() is None  # the first row is the heading of question 1
     QTest.keyClick(editor.view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert editor.status.text().startswith("Choose a segment first")
+    assert editor.status.text().startswith("Choose a line first")
     assert editor.undo_stack.count() == 0
 
 
