@@ -193,6 +193,7 @@ class InterviewScreen(InterviewLayout):
             self.mic_status.setText("The meter shows the recording's level while you record.")
             return
         self.mic_problem.clear()
+        self.meter.checking = True
         check = MicCheck(device=self._device(), stream_factory=self.stream_factory)
         check.level.connect(self._show_level)
         check.failed.connect(self._mic_failed)
@@ -249,6 +250,7 @@ class InterviewScreen(InterviewLayout):
         except Exception as exc:
             show_error(self, exc)
             return
+        self.meter.checking = False
         session.level.connect(self._show_level)
         session.state_changed.connect(self._state_changed)
         session.event.connect(self._recorder_event)
