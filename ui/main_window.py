@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
     def show_new_interview(self) -> None:
         self.new_interview.reset()
         self._show(self.new_interview)
-        self.new_interview.title.setFocus()
+        self.new_interview.interviewer.setFocus()  # names come first
 
     def show_scripts(self) -> None:
         self.scripts.refresh()

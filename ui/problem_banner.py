@@ -35,6 +35,7 @@ class ProblemBanner(QFrame):
         self.label.setWordWrap(True)
         self.label.setAccessibleName(name)
         self.action_button = QPushButton(self)
+        self.action_button.setAccessibleName("Do what the message suggests")  # named when shown
         self.action_button.clicked.connect(self._act)
         self.copy_button = QPushButton("Copy details", self)
         self.copy_button.setAccessibleName("Copy details")
