@@ -372,7 +372,15 @@ class MainWindow(QMainWindow):
     def offer_recovered(self, reports: Sequence[Any]) -> RecoveredDialog | None:
         if not reports:
             return None
-        dialog = RecoveredDialog(reports, self)
+        titles = {}
+        for report in reports:
+            interview_id = getattr(report, "interview_id", None)
+            if interview_id is not None and interview_id not in titles:
+                try:
+                    titles[interview_id] = self.services.interview(interview_id).title
+                except Exception:  # a deleted interview: its number is all there is
+                    log.info("No title for interview %s", interview_id)
+        dialog = RecoveredDialog(reports, self, titles=titles)
         dialog.open_interview.connect(self.show_interview)
         dialog.open()
         self.library.refresh()

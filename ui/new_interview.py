@@ -107,6 +107,9 @@ class NewInterviewScreen(QWidget):
             completer = QCompleter(self.names, edit)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            # Styled as a popup (no inner padding): Qt sizes it for its rows alone, and the
+            # padding of ordinary lists left a sliver that showed no whole name.
+            completer.popup().setProperty("role", "popup")
             edit.setCompleter(completer)
         remembered = QLabel("Names are remembered for next time: start typing to pick one.")
         remembered.setProperty("role", "muted")
@@ -146,7 +149,6 @@ class NewInterviewScreen(QWidget):
         about = QGroupBox("3. The interview")
         details = QFormLayout(about)
         details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        details.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         labelled(details, "&Title:", self.title)
         labelled(details, "&Script:", self.script)
         questions = QLabel("&Questions:")
