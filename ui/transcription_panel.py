@@ -69,14 +69,15 @@ class TranscriptionPanel(QDockWidget):
         self.progress.setFormat("%p%")
         self.progress.setAccessibleName("Transcription progress")
         self.remaining = QLabel("")
-        self.cancel_button = QPushButton("&Cancel transcription")
+        # No Alt+letters in this panel: it shows over every screen, whose own keys would clash
+        # (Alt+C is Create, Copy and Consent there). Alt+3 opens the transcript; Alt+H is Help.
+        self.cancel_button = QPushButton("Cancel transcription")
         self.cancel_button.setAccessibleName("Cancel transcription")
         self.cancel_button.setAccessibleDescription("Stops it; the previous transcript is kept")
         self.cancel_button.clicked.connect(self.cancel)
-        self.open_button = QPushButton("Open &transcript")
+        self.open_button = QPushButton("Open transcript")
         self.open_button.setAccessibleName("Open transcript")
         self.open_button.clicked.connect(self._open)
-        # No mnemonic: Alt+H opens the Help menu.
         self.hide_button = QPushButton("Hide")
         self.hide_button.setAccessibleName("Hide transcription progress")
         self.hide_button.setAccessibleDescription(
