@@ -83,6 +83,11 @@ class FindBar(QWidget):
     def _forget(self) -> None:
         self._last = None
 
+    def reset(self) -> None:
+        """Another transcript is shown: matches counted in the last one say nothing here."""
+        self._forget()
+        self.result.setText("")
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.close_bar()

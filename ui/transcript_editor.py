@@ -265,6 +265,8 @@ class TranscriptEditor(QWidget):
         """Show the transcript of ``interview_id`` and get its recording ready to play."""
         self.player.stop()
         self.undo_stack.clear()
+        if interview_id != self.interview_id:
+            self.find_bar.reset()
         self.interview_id = interview_id
         interview = self.services.interview(interview_id)
         transcript = self.services.transcript(interview_id)

@@ -206,6 +206,10 @@ def test_the_transcript_keeps_no_speaker_or_unredact_from_the_last_interview(
     editor.toggle_redact()
     assert editor.redact_action.text() == "Unredact"
     assert editor.speaker.currentData() == "Priya Shah"
+    editor.find_bar.open(False)
+    qtbot.keyClicks(editor.find_bar.find_edit, "music")
+    editor.find_bar.find(1)
+    assert editor.find_bar.result.text()
 
     second = make(services, "Second", who="Jo Lane", whom="Ade Bello")
     add_transcript(services, second.id)
