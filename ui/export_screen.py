@@ -286,8 +286,8 @@ class ExportScreen(QWidget):
             self.blocked = error
             self.blocked_label.setText(
                 f"Blocked: nothing can be saved or copied yet. {error.message}\n"
-                "To fix it: choose Record consent…, read the wording together and tick what "
-                "each of you agrees to."
+                "To fix it: choose Record consent…, read the wording together and record their "
+                "consent: each of you ticks what you agree to."
             )
             self.blocked_label.setAccessibleDescription(self.blocked_label.text())
             self.consent_box.show()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,6 +31,9 @@ from ui.transcript_editor import TranscriptEditor
 from ui.transcription_panel import TranscriptionPanel
 
 log = logging.getLogger(__name__)
+
+#: A status sentence this recent belongs to the action that is changing the screen.
+SAME_ACTION_S = 1.0
 
 
 class ScreenStack(QStackedWidget):
@@ -85,6 +89,8 @@ class MainWindow(QMainWindow):
         self.settings: Settings = services.ctx.settings
         self.theme = theme
         self.current_id: int | None = None
+        self._shown_id: int | None = None  # the interview the screen in view was showing
+        self._said_at = 0.0  # when the status bar last got a sentence
         self.setWindowTitle("Buddy Interviews")
         self.setAccessibleName("Buddy Interviews")
 
@@ -196,9 +202,16 @@ class MainWindow(QMainWindow):
     def say(self, message: str) -> None:
         """The status bar, said aloud too: a screen-reader user does not see it change."""
         self.statusBar().showMessage(message, 15_000)
+        self._said_at = time.monotonic()
         announce(self.statusBar(), message)
 
     def _show(self, screen: QWidget) -> None:
+        moved = screen is not self.stack.currentWidget() or self.current_id != self._shown_id
+        if moved and time.monotonic() - self._said_at > SAME_ACTION_S:
+            # A sentence about the screen (or interview) left behind says nothing here; one
+            # said by the action that brought us here ("Created ...") stays.
+            self.statusBar().clearMessage()
+        self._shown_id = self.current_id
         self.stack.setCurrentWidget(screen)
         self._update_actions()
         # Land keyboard users inside the new screen rather than on whatever had focus before
@@ -218,8 +231,8 @@ class MainWindow(QMainWindow):
     def _go(self, show: Callable[[int], None]) -> None:
         interview_id = self.current_id or self.library.selected_id()
         if interview_id is None:
-            self.say("Choose an interview in the library first.")
             self.show_library()
+            self.say("Choose an interview in the library first.")
             return
         show(interview_id)
 
@@ -247,15 +260,15 @@ class MainWindow(QMainWindow):
         self._show(screen)
         return True
 
-    def show_interview(self, interview_id: int) -> None:
-        self._guarded(interview_id, self.interview)
+    def show_interview(self, interview_id: int) -> bool:
+        return self._guarded(interview_id, self.interview)
 
     def show_transcript(self, interview_id: int) -> None:
         if self.services.transcript(interview_id) is None:
-            self.say(
-                "This interview has no transcript yet: record or import audio, then transcribe."
-            )
-            self.show_interview(interview_id)
+            if self.show_interview(interview_id):  # else the error said why
+                self.say(
+                    "This interview has no transcript yet: record or import audio, then transcribe."
+                )
             return
         if self._guarded(interview_id, self.transcript):
             # The transcript itself, not the first toolbar button: arrows read it at once.
@@ -263,8 +276,8 @@ class MainWindow(QMainWindow):
 
     def show_export(self, interview_id: int) -> None:
         if self.services.transcript(interview_id) is None:
-            self.say("Transcribe the interview before exporting it.")
-            self.show_interview(interview_id)
+            if self.show_interview(interview_id):
+                self.say("Transcribe the interview before exporting it.")
             return
         self._guarded(interview_id, self.export)
 

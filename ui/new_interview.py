@@ -61,8 +61,9 @@ class Columns(QWidget):
         self.first, self.second = first, second
         self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.addWidget(first, 3)
-        self.row.addWidget(second, 2)
+        # The first column holds the two consent groups side by side: give it the room.
+        self.row.addWidget(first, 2)
+        self.row.addWidget(second, 1)
 
     def _side_by_side_width(self) -> int:
         return (

@@ -155,7 +155,13 @@ def test_an_error_without_a_way_out_here_has_no_dead_button(qtbot, window) -> No
 # -- 5. every screen shows only the interview it shows ---------------------------------------
 
 
-def test_switching_interviews_leaves_nothing_of_the_last_one(qtbot, window, services) -> None:
+def test_switching_interviews_leaves_nothing_of_the_last_one(
+    qtbot, window, services, monkeypatch
+) -> None:
+    from ui import main_window
+
+    # Every sentence counts as said before the switch (no clock in the test).
+    monkeypatch.setattr(main_window, "SAME_ACTION_S", -1.0)
     first = make(services, "First")
     second = make(services, "Second", who="Jo Lane", whom="Ade Bello", scopes=("publish-text",))
     window.show_interview(first.id)
@@ -168,7 +174,9 @@ def test_switching_interviews_leaves_nothing_of_the_last_one(qtbot, window, serv
     assert screen.state_label.text() == "Stopped: take saved"
     assert screen.takes_label.text().startswith("1 take.")
 
+    assert "Recording stopped" in window.statusBar().currentMessage()
     window.show_interview(second.id)
+    assert window.statusBar().currentMessage() == ""  # not the first interview's take
     assert screen.state_label.text() == "Not recording"
     assert screen.takes_label.text() == "Nothing recorded yet."
     assert screen.meter.level is None
@@ -341,8 +349,11 @@ def test_new_interview_goes_names_consent_details_and_fits_without_scrolling(qtb
     window.resize(1280, 800)
     qtbot.waitUntil(lambda: window.width() == 1280, timeout=2000)
     window.show_new_interview()
-    settle(qtbot, window)
     form = window.new_interview
+    form.title.setText("Making music with switches")
+    qtbot.keyClicks(form.interviewer, "Sam Okafor")
+    qtbot.keyClicks(form.interviewee, "Priya Shah")
+    settle(qtbot, window)
     assert not form.scroll.verticalScrollBar().isVisible()
     assert form.scroll.verticalScrollBar().maximum() == 0
     # Tab goes as the conversation does: the names, the consent ticks, then the details.
