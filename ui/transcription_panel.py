@@ -167,7 +167,7 @@ class TranscriptionPanel(QDockWidget):
     def _succeeded(self, interview_id: int, transcript: Transcript) -> None:
         self.progress.setValue(1000)
         took = time.monotonic() - self._started
-        lines = plural(len(transcript.segments), "line")
+        lines = plural(len(transcript.segments), "line") + " of transcript"
         self.remaining.setText(f"Done in {duration(took)}: {lines}.")
         self.title.setText("Transcription finished. Check and correct it in the transcript.")
         self.last_done = interview_id

@@ -63,8 +63,8 @@ def parse_markers(text: str, *, source: str = "markers file") -> MarkerFile:
             )
         if len(questions) != len(markers):
             raise InvalidInput(
-                f"{source}: 'questions' has {len(questions)} entries but 'markers' has "
-                f"{len(markers)}.",
+                f"{source}: 'questions' has {plural(len(questions), 'entry')} but 'markers' "
+                f"has {len(markers)}.",
                 "Give exactly one question per marker, in the same order.",
             )
     return MarkerFile(markers=[float(m) for m in markers], questions=questions)
@@ -126,7 +126,8 @@ def import_audio(
             and (len(markers.markers) > len(interview.questions))
         ):
             raise InvalidInput(
-                f"The markers file has {len(markers.markers)} markers but the interview's script "
+                f"The markers file has {plural(len(markers.markers), 'marker')} but the "
+                "interview's script "
                 f"has {plural(len(interview.questions), 'question')}.",
                 "Add a 'questions' list to the markers file, or remove the extra markers.",
             )

@@ -114,7 +114,7 @@ def test_transcription_milestones_and_completion(qtbot, window, services, monkey
         "Transcription 50",
         "Transcription 75",
     ]
-    assert announce.texts()[-1].startswith("Transcription finished: 1 line.")
+    assert announce.texts()[-1].startswith("Transcription finished: 1 line of transcript.")
     assert "Alt+3" in announce.texts()[-1]  # how to get there with the keyboard
 
 
