@@ -170,7 +170,9 @@ class InterviewLayout(QWidget):
         # Tab follows the screen from top to bottom (the question sits above the recording
         # controls), not the order the widgets happened to be made in.
         order = [
+            *self.banner.buttons(),
             self.mic_button,
+            *self.mic_problem.buttons(),
             self.previous_button,
             self.next_button,
             self.record_button,

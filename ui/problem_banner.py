@@ -56,6 +56,10 @@ class ProblemBanner(QFrame):
     def text(self) -> str:
         return self.label.text()
 
+    def buttons(self) -> list[QPushButton]:
+        """In Tab order: the way out first, then the details."""
+        return [self.action_button, self.copy_button]
+
     def show_message(self, text: str, *, action: Action = Action.NONE, details: str = "") -> None:
         """Show ``text`` (already in the user's words) with ``action``'s button if it can run."""
         self.label.setText(text)

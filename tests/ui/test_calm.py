@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -48,6 +49,16 @@ class RefusingMicrophone:
 def assert_window_words(text: str) -> None:
     assert not mentions_command_line(text), text
     assert "PaErrorCode" not in text and "InputStream" not in text, text
+
+
+def next_tab_stop(widget):
+    """Where Tab goes from ``widget``: the next visible, enabled control that takes Tab."""
+    nxt = widget.nextInFocusChain()
+    while nxt is not widget and not (
+        nxt.isVisible() and nxt.isEnabled() and nxt.focusPolicy() & Qt.FocusPolicy.TabFocus
+    ):
+        nxt = nxt.nextInFocusChain()
+    return nxt
 
 
 def open_dialogs(kind: type) -> list:
@@ -92,6 +103,8 @@ def test_mic_check_without_a_microphone_offers_the_settings(qtbot, window, servi
     assert "PaErrorCode -9993" in QGuiApplication.clipboard().text()
     button = screen.mic_problem.action_button
     assert button.isVisible() and button.text() == "Open microphone settings"
+    # Keyboard users reach it straight after the check's own button.
+    assert next_tab_stop(screen.mic_button) is button
     button.click()
     qtbot.waitUntil(lambda: bool(open_dialogs(SettingsDialog)), timeout=3000)
     dialog = open_dialogs(SettingsDialog)[0]
