@@ -10,6 +10,7 @@ when voice was heard recently is its level judged; otherwise there is nothing to
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,6 +39,9 @@ VOICE_MIN_DBFS = -90.0
 VOICE_SECONDS = 0.25
 #: Judge only after hearing this long (the room's level is unknown before).
 JUDGE_AFTER_S = 1.0
+#: ... and then this often: the words beside the meter need no more, and a block every few
+#: milliseconds would otherwise pay for a percentile each.
+JUDGE_EVERY_S = 0.1
 
 
 def to_dbfs(amplitude: float) -> float:
@@ -60,13 +64,6 @@ def rms_dbfs(block: np.ndarray) -> float:
 
 
 @dataclass(frozen=True)
-class Frame:
-    seconds: float
-    rms_db: float
-    voice_share: float  # of the frame's energy, in the voice band
-
-
-@dataclass(frozen=True)
 class Level:
     peak_db: float = FLOOR_DBFS
     rms_db: float = FLOOR_DBFS
@@ -83,7 +80,10 @@ class Level:
     heard_s: float = 0.0
     #: How long since voice was last heard (or since listening began).
     since_speech_s: float = 0.0
-    frames: tuple[Frame, ...] = field(default=(), repr=False, compare=False)
+    #: The last HISTORY_S seconds as frames: rows of (seconds, rms dBFS, voice-band share).
+    frames: np.ndarray = field(default_factory=lambda: _NO_FRAMES, repr=False, compare=False)
+    #: Audio heard since the voice was last judged (it is judged every JUDGE_EVERY_S).
+    unjudged_s: float = field(default=0.0, repr=False, compare=False)
 
     @property
     def judged(self) -> bool:
@@ -91,11 +91,20 @@ class Level:
         return self.heard_s >= JUDGE_AFTER_S
 
 
+_NO_FRAMES = np.zeros((0, 3))
 SILENT = Level()
 
 
-def frames_of(block: np.ndarray, rate: float, frame_s: float = FRAME_S) -> list[Frame]:
-    """Short frames of ``block`` (mono or the first channel) with level and voice share."""
+@lru_cache(maxsize=16)
+def _window_and_band(size: int, rate: float) -> tuple[np.ndarray, np.ndarray]:
+    freqs = np.fft.rfftfreq(size, 1.0 / rate)
+    band = (freqs >= VOICE_BAND_HZ[0]) & (freqs <= VOICE_BAND_HZ[1])
+    return np.hanning(size), band
+
+
+def frames_of(block: np.ndarray, rate: float, frame_s: float = FRAME_S) -> np.ndarray:
+    """Short frames of ``block`` (mono or the first channel): rows of (seconds, rms dBFS,
+    share of the energy in the voice band). A block shorter than a frame is one frame."""
     mono = np.asarray(block, dtype=np.float32)
     if mono.ndim > 1:
         mono = mono[:, 0]
@@ -103,35 +112,29 @@ def frames_of(block: np.ndarray, rate: float, frame_s: float = FRAME_S) -> list[
     count = len(mono) // size
     if count == 0:
         if len(mono) == 0:
-            return []
+            return _NO_FRAMES
         count, size = 1, len(mono)
     chunks = mono[: count * size].reshape(count, size).astype(np.float64)
     rms = np.sqrt(np.mean(np.square(chunks), axis=1))
-    power = np.abs(np.fft.rfft(chunks * np.hanning(size), axis=1)) ** 2
-    freqs = np.fft.rfftfreq(size, 1.0 / rate)
-    band = (freqs >= VOICE_BAND_HZ[0]) & (freqs <= VOICE_BAND_HZ[1])
+    window, band = _window_and_band(size, round(rate))
+    power = np.abs(np.fft.rfft(chunks * window, axis=1)) ** 2
     total = power[:, 1:].sum(axis=1)  # without DC: an offset is not sound
     share = np.where(total > 0, power[:, band].sum(axis=1) / np.maximum(total, 1e-30), 0.0)
-    seconds = size / rate
-    return [Frame(seconds, to_dbfs(float(r)), float(v)) for r, v in zip(rms, share, strict=True)]
+    db = np.maximum(FLOOR_DBFS, 20.0 * np.log10(np.maximum(rms, 1e-30)))
+    return np.column_stack([np.full(count, size / rate), db, share])
 
 
-def judge_voice(frames: tuple[Frame, ...]) -> tuple[bool, float]:
+def judge_voice(frames: np.ndarray) -> tuple[bool, float]:
     """(voice heard, its level) over ``frames``: the room's level is their quiet end."""
-    if not frames:
+    if len(frames) == 0:
         return False, FLOOR_DBFS
-    levels = np.array([f.rms_db for f in frames])
-    room = float(np.percentile(levels, 10))
-    voiced = [
-        f
-        for f in frames
-        if f.voice_share >= VOICE_BAND_SHARE
-        and f.rms_db >= max(room + VOICE_OVER_ROOM_DB, VOICE_MIN_DBFS)
-    ]
-    if sum(f.seconds for f in voiced) < VOICE_SECONDS:
+    seconds, db, share = frames[:, 0], frames[:, 1], frames[:, 2]
+    room = float(np.percentile(db, 10))
+    voiced = (share >= VOICE_BAND_SHARE) & (db >= max(room + VOICE_OVER_ROOM_DB, VOICE_MIN_DBFS))
+    if float(seconds[voiced].sum()) < VOICE_SECONDS:
         return False, FLOOR_DBFS
     # The louder part of what was said: soft syllables and word ends are always quieter.
-    return True, float(np.percentile([f.rms_db for f in voiced], 80))
+    return True, float(np.percentile(db[voiced], 80))
 
 
 def measure(
@@ -152,16 +155,17 @@ def measure(
     rms = rms_dbfs(block)
     quiet_s = previous.quiet_s + seconds if rms < quiet_dbfs else 0.0
     rate = len(block) / seconds if seconds > 0 else 16000.0
-    history = list(previous.frames) + frames_of(block, rate)
-    kept, total = [], 0.0
-    for frame in reversed(history):  # the newest HISTORY_S seconds
-        if total >= HISTORY_S:
-            break
-        kept.append(frame)
-        total += frame.seconds
-    frames = tuple(reversed(kept))
+    frames = np.concatenate([previous.frames, frames_of(block, rate)])
+    # Keep the newest HISTORY_S seconds.
+    newest_first = np.cumsum(frames[::-1, 0])
+    keep = int(np.searchsorted(newest_first, HISTORY_S)) + 1
+    frames = frames[-keep:]
     heard_s = previous.heard_s + seconds
-    speech, speech_db = judge_voice(frames) if heard_s >= JUDGE_AFTER_S else (False, FLOOR_DBFS)
+    unjudged_s = previous.unjudged_s + seconds
+    speech, speech_db = previous.speech, previous.speech_db
+    if heard_s >= JUDGE_AFTER_S and unjudged_s >= JUDGE_EVERY_S:
+        speech, speech_db = judge_voice(frames)
+        unjudged_s = 0.0
     return Level(
         peak_db=peak,
         rms_db=rms,
@@ -173,4 +177,5 @@ def measure(
         heard_s=heard_s,
         since_speech_s=0.0 if speech else previous.since_speech_s + seconds,
         frames=frames,
+        unjudged_s=unjudged_s,
     )
