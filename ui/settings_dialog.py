@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
@@ -31,7 +32,9 @@ from app.transcription import ENGINES
 from app.wording import plural
 from ui import dialogs, tasks
 from ui.dialogs import grow_to_fit
-from ui.errors import show_error
+from ui.errors import describe, show_error
+
+log = logging.getLogger(__name__)
 
 THEME_NAMES = {
     "system": "Same as the system",
@@ -216,7 +219,9 @@ class SettingsDialog(QDialog):
             grow_to_fit(self)  # the note may now need a second line
 
         def failed(error: BaseException) -> None:
-            self.device_note.setText(f"No microphone list: {getattr(error, 'message', error)}")
+            message, hint = describe(error)  # the window's words; details go to the log
+            log.info("Listing the inputs failed", exc_info=error)
+            self.device_note.setText(f"No microphone list: {message} {hint}".strip())
             self._select_device(wanted)
             grow_to_fit(self)
 
