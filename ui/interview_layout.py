@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ui.level_meter import LevelMeter
 from ui.problem_banner import ProblemBanner
+from ui.voice_samples import VoiceSampleStep
 
 #: What the microphone check says before it runs (and after a new interview is shown).
 MIC_IDLE = "Say a few words and watch the level."
@@ -70,6 +71,8 @@ class InterviewLayout(QWidget):
         mic_layout.addLayout(row)
         mic_layout.addWidget(self.mic_status)
         mic_layout.addWidget(self.mic_problem)
+
+        self.voices = VoiceSampleStep()
 
         rec = QGroupBox("2. Record the interview")
         self.record_button = self._button("&Record", "Record", "Start recording", big=True)
@@ -140,12 +143,17 @@ class InterviewLayout(QWidget):
         self.swap_button = self._button(
             "S&wap roles", "Swap roles", "Start the return interview: same script, roles swapped"
         )
+        self.takes_button = self._button(
+            "T&akes…", "Takes", "Leave a take out of the transcript, or delete it"
+        )
         self.transcribe_button.clicked.connect(self.transcribe)
         self.swap_button.clicked.connect(self.swap_roles)
+        self.takes_button.clicked.connect(self.show_takes)
         self.takes_label = QLabel()
         self.takes_label.setWordWrap(True)
         after_layout = QHBoxLayout(after)
         after_layout.addWidget(self.takes_label, 1)
+        after_layout.addWidget(self.takes_button)
         after_layout.addWidget(self.transcribe_button)
         after_layout.addWidget(self.swap_button)
 
@@ -154,6 +162,7 @@ class InterviewLayout(QWidget):
         inner.addWidget(self.heading)
         inner.addWidget(self.banner)
         inner.addWidget(mic)
+        inner.addWidget(self.voices)
         inner.addWidget(question, 1)
         inner.addWidget(rec)
         inner.addWidget(notes_label)
@@ -180,10 +189,22 @@ class InterviewLayout(QWidget):
             self.stop_button,
             self.consent_button,
             self.notes,
+            self.takes_button,
             self.transcribe_button,
             self.swap_button,
         ]
         for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def order_voice_step(self) -> None:
+        """The voice-sample buttons are made per interview: slot them in after the check."""
+        chain = [
+            self.mic_button,
+            *self.mic_problem.buttons(),
+            *self.voices.buttons.values(),
+            self.voices.skip_button,
+        ]
+        for first, second in pairwise([*chain, self.previous_button]):
             QWidget.setTabOrder(first, second)
 
     def _make_actions(self) -> None:

@@ -6,7 +6,19 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from app.models import Consent, Interview, Marker, Participant, Recording, Segment, Transcript, Word
+from app.models import (
+    ROLES,
+    Consent,
+    Interview,
+    Marker,
+    Participant,
+    Recording,
+    Role,
+    Segment,
+    Transcript,
+    VoiceSample,
+    Word,
+)
 
 
 def now() -> datetime:
@@ -64,6 +76,24 @@ def recording(row: dict[str, Any], markers: list[Marker]) -> Recording:
         device=row["device"] or "",
         message=row["message"] or "",
         markers=markers,
+        included=bool(row.get("included", 1)),
+        channel_roles=_roles(row.get("channel_roles")),
+    )
+
+
+def _roles(text: str | None) -> list[Role]:
+    roles = json.loads(text) if text else []
+    return [r for r in roles if r in ROLES]
+
+
+def voice_sample(row: dict[str, Any]) -> VoiceSample:
+    return VoiceSample(
+        id=row["id"],
+        interview_id=row["interview_id"],
+        participant_id=row["participant_id"],
+        path=row["path"],
+        duration_s=row["duration_s"] or 0.0,
+        created_at=from_iso(row["created_at"]),
     )
 
 
@@ -89,6 +119,7 @@ def segment(row: dict[str, Any]) -> Segment:
         question_index=row["question_index"],
         edited=bool(row["edited"]),
         redacted=bool(row["redacted"]),
+        recording_id=row.get("recording_id"),
     )
 
 
@@ -109,6 +140,7 @@ def segment_row(seg: Segment, transcript_id: int, position: int) -> dict[str, An
         "question_index": seg.question_index,
         "edited": int(seg.edited),
         "redacted": int(seg.redacted),
+        "recording_id": seg.recording_id,
     }
 
 
@@ -122,4 +154,6 @@ def transcript(row: dict[str, Any], segments: list[Segment]) -> Transcript:
         language=row["language"],
         created_at=from_iso(row["created_at"]),
         segments=segments,
+        revision=row.get("revision") or 1,
+        take_ids=json.loads(row.get("take_ids") or "[]"),
     )

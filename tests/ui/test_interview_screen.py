@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import shown_errors
@@ -47,7 +45,7 @@ def test_record_pause_questions_and_stop(qtbot, window, services) -> None:
     screen.stop_button.click()
     qtbot.waitUntil(lambda: screen.session.state == "stopped", timeout=10_000)
     assert screen.transcribe_button.isEnabled()
-    assert screen.takes_label.text().startswith("1 take.")
+    assert "1 take." in screen.takes_label.text()
 
     take = services.recordings(interview.id)[0]
     assert take.status == "complete" and take.duration_s > 1.0
@@ -107,10 +105,55 @@ def test_swap_roles_creates_the_return_interview(qtbot, window, services) -> Non
     new = services.interview(new_id)
     assert new.interviewer.name == "Priya Shah" and new.interviewee.name == "Sam Okafor"
     assert new.script_id == interview.script_id and new.questions == interview.questions
-    assert not new.missing_consent("record")
     assert (
         window.stack.currentWidget() is screen and "Priya Shah interviews" in screen.heading.text()
     )
+    screen.consent_dialog.reject()
+
+
+def test_the_return_interview_asks_both_people_for_consent_again(qtbot, window, services) -> None:
+    screen, interview = open_interview(window, services, scopes=("record", "publish-text"))
+    sam = interview.interviewer
+    services.change_consent(interview.id, "interviewer", add=["publish-audio"])  # Sam only
+    first = services.interview(interview.id).consents
+    new_id = screen.swap_roles()
+    assert new_id is not None
+    # Nothing was carried over without asking: recording is blocked until they confirm.
+    new = services.interview(new_id)
+    assert new.consents == [] and len(new.missing_consent("record")) == 2
+    assert "asked again" in window.statusBar().currentMessage()
+    dialog = screen.consent_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    assert "asked for consent again" in dialog.note.text()
+    # Prefilled with each person's own earlier choices, now under their new role.
+    assert set(dialog.form.scopes("interviewee")) == {"record", "publish-text", "publish-audio"}
+    assert set(dialog.form.scopes("interviewer")) == {"record", "publish-text"}
+    assert sam is not None and sam.name in dialog.confirms["interviewee"].text()
+    assert not dialog.save_button.isEnabled()
+    dialog.accept()  # Enter before anyone confirmed: nothing is stored
+    assert services.interview(new_id).consents == [] and dialog.isVisible()
+    dialog.confirms["interviewer"].click()  # one click each
+    assert not dialog.save_button.isEnabled()
+    dialog.confirms["interviewee"].click()
+    assert dialog.save_button.isEnabled()
+    dialog.save_button.click()
+    new = services.interview(new_id)
+    assert not new.missing_consent("record")
+    assert new.consent_for(new.interviewee.id).scopes == {"record", "publish-text", "publish-audio"}
+    assert new.consent_for(new.interviewer.id).scopes == {"record", "publish-text"}
+    assert not screen.banner.isVisible()
+    # The first interview's consent is its own and unchanged.
+    assert services.interview(interview.id).consents == first
+
+
+def test_the_return_interview_without_confirmation_cannot_record(qtbot, window, services) -> None:
+    screen, _ = open_interview(window, services)
+    new_id = screen.swap_roles()
+    screen.consent_dialog.reject()
+    assert new_id is not None and screen.interview.id == new_id
+    screen.record_button.click()
+    assert screen.session is None and not services.recordings(new_id)
+    assert "not agreed to be recorded" in screen.banner.text()
 
 
 def test_microphone_check_shows_level_in_words(qtbot, window, services) -> None:
@@ -125,7 +168,8 @@ def test_microphone_check_shows_level_in_words(qtbot, window, services) -> None:
 
 
 def test_single_key_controls_for_switch_users(qtbot, window, services) -> None:
-    window._settings_applied(replace(window.settings, single_key_controls=True, key_next="J"))
+    services.update_settings(single_key_controls=True, key_next="J")  # the window is told
+    qtbot.waitUntil(lambda: bool(window.interview.keys.describe()), timeout=3000)
     screen, _ = open_interview(window, services)
     start(qtbot, screen)
     screen.next_button.setFocus()
@@ -161,3 +205,46 @@ def test_another_interview_cannot_replace_a_running_take(qtbot, window, services
     shown_errors()[-1].done(0)
     screen.stop_button.click()
     qtbot.waitUntil(lambda: screen.session.state == "stopped", timeout=10_000)
+
+
+def test_voice_samples_each_in_turn_then_record(qtbot, window, services) -> None:
+    from ui import announce
+
+    screen, interview = open_interview(window, services)
+    step = screen.voices
+    first, second = (step.buttons[p.role] for p in interview.participants)
+    assert first.accessibleName() == f"Record {interview.participants[0].name}'s voice sample"
+    announce.history.clear()
+    screen.mic_button.click()
+    qtbot.waitUntil(lambda: screen.mic_check is not None and screen.mic_check.running, timeout=5000)
+    first.setFocus()
+    first.click()
+    assert screen.mic_check is None  # the check let go of the microphone
+    qtbot.waitUntil(lambda: step.meter.level is not None, timeout=5000)
+    # Kept, and the focus moved on to the second person's button.
+    qtbot.waitUntil(lambda: second.hasFocus(), timeout=20_000)
+    assert "Kept" in step.states[interview.participants[0].role].text()
+    assert first.text().startswith("Redo")
+    second.click()
+    qtbot.waitUntil(lambda: screen.record_button.hasFocus(), timeout=20_000)
+    samples = services.voice_samples(interview.id)
+    assert sorted(s.participant_id for s in samples) == sorted(p.id for p in interview.participants)
+    assert all(5.5 < s.duration_s < 7 for s in samples)
+    said = "\n".join(announce.texts())
+    name = interview.participants[0].name
+    assert f"Voice sample for {name}. {name}, say your name and what you do." in said, said
+    assert "Both done: you can record now." in said, said
+
+    # Redo replaces the sample (one per person); Skip moves straight on to recording.
+    old = {s.path for s in samples}
+    first.click()
+    qtbot.waitUntil(
+        lambda: bool({s.path for s in services.voice_samples(interview.id)} - old),
+        timeout=20_000,
+    )
+    assert len(services.voice_samples(interview.id)) == 2
+    step.skip_button.setFocus()
+    step.skip_button.click()
+    assert screen.record_button.hasFocus()
+    assert "Voice samples skipped" in announce.texts()[-1]
+    assert not shown_errors()

@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from app.errors import Cancelled, NotFound
+from app.models import CONSENT_WORDING_VERSION
 from app.settings import Settings
 from app.version import version
 from tests.ui.conftest import answer, shown_errors
@@ -156,6 +157,19 @@ def test_consent_missing_is_said_in_the_state(qtbot, window, services) -> None:
     assert "consent needed" in window.library.model.data(window.library.model.index(0, 3))
 
 
+def test_import_needs_record_consent_like_recording(qtbot, window, services) -> None:
+    interview = make(services, scopes=("publish-text",))
+    window.library.refresh(select=interview.id)
+    assert window.library.import_selected() is None
+    assert "not agreed to be recorded" in window.statusBar().currentMessage()
+    services.change_consent(interview.id, "interviewer", add=["record"])
+    services.change_consent(interview.id, "interviewee", add=["record"])
+    window.library.refresh(select=interview.id)
+    dialog = window.library.import_selected()
+    assert dialog is not None
+    dialog.reject()
+
+
 def test_import_refuses_a_bad_file_with_a_message(qtbot, window, services, tmp_path) -> None:
     interview = make(services)
     window.library.refresh(select=interview.id)
@@ -201,7 +215,7 @@ def test_new_interview_checks_fields_and_stores_consent(qtbot, window, services)
     assert not interview.missing_consent("record")
     assert [p.name for p in interview.missing_consent("publish-text")] == ["Priya Shah"]
     consent = interview.consent_for(interview.interviewee.id)
-    assert consent.wording_version == "1" and consent.given_at is not None
+    assert consent.wording_version == CONSENT_WORDING_VERSION and consent.given_at is not None
 
 
 def test_script_preview_lists_questions(qtbot, window, services) -> None:
@@ -269,8 +283,13 @@ def test_settings_dialog_saves_and_applies(qtbot, window, services) -> None:
     assert saved.key_next == "J" and saved.single_key_controls
     assert saved.glossary == ["Okafor", "Switch Orchestra"]
     assert services.ctx.settings.glossary == ["Okafor", "Switch Orchestra"]
-    assert QApplication.instance().font().pointSizeF() == pytest.approx(
-        window.theme.base_point_size * 1.5
+    # The window applies it on the core's settings notice, delivered through the event loop.
+    qtbot.waitUntil(
+        lambda: (
+            QApplication.instance().font().pointSizeF()
+            == pytest.approx(window.theme.base_point_size * 1.5)
+        ),
+        timeout=3000,
     )
     window.theme.apply("light", 1.0)
 
