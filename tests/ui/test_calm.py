@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.errors import Action, BuddyError, DeviceFormatRefused, mentions_command_line
 from tests.ui.conftest import TESTDATA, FakeMicrophone, shown_errors
+from tests.ui.editor_fixtures import approve_all
 from tests.ui.mnemonics import collisions
 from tests.ui.test_accessibility import add_transcript
 from tests.ui.test_screens import make
@@ -252,6 +253,7 @@ def test_export_status_belongs_to_the_interview_shown(qtbot, window, services, t
     second = make(services, "Second")
     for interview in (first, second):
         add_transcript(services, interview.id)
+        approve_all(services, interview.id)  # both read the post and agreed to it
     window.show_export(first.id)
     window.export.folder.setText(str(tmp_path))
     window.export.save_button.click()
@@ -400,6 +402,7 @@ def test_open_folder_without_a_file_manager_says_where_the_file_is(
         monkeypatch.delenv(name, raising=False)
     interview = make(services)
     add_transcript(services, interview.id)
+    approve_all(services, interview.id)
     window.show_export(interview.id)
     screen = window.export
     folder = tmp_path / "posts"

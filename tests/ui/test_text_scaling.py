@@ -27,6 +27,7 @@ from ui.consent import ConsentDialog
 from ui.help_dialogs import AboutDialog, ShortcutsDialog
 from ui.import_dialog import ImportDialog
 from ui.main_window import MainWindow
+from ui.publish_dialog import PublishDialog
 from ui.recovered_dialog import RecoveredDialog
 from ui.settings_dialog import SettingsDialog
 
@@ -104,6 +105,7 @@ DIALOGS: dict[str, Callable[[MainWindow], QWidget]] = {
     "recovered": lambda w: RecoveredDialog(
         [recovered_report(w.current_id)], w, titles={w.current_id: "Monthly catch-up"}
     ),
+    "publish": lambda w: PublishDialog(w.services, w.current_id, w),
 }
 
 
