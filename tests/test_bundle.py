@@ -283,7 +283,7 @@ def test_portaudio_loads(sandbox: Sandbox) -> None:
     # No sound card on CI: "no microphone" (exit 2) is fine, a missing PortAudio is not.
     result = sandbox.run("devices", ok=False)
     assert result.returncode in (0, 2), result.stderr
-    assert "PortAudio is not installed" not in result.stderr
+    assert "(PortAudio) is not installed" not in result.stderr
 
 
 @pytest.fixture

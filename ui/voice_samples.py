@@ -17,6 +17,7 @@ from app.models import Interview, Participant
 from app.services import Services
 from ui import tasks
 from ui.announce import announce
+from ui.errors import describe
 from ui.level_meter import LevelMeter
 
 log = logging.getLogger(__name__)
@@ -230,8 +231,8 @@ class VoiceSampleStep(QGroupBox):
         self._done_recording()
         self._show(p, "Not kept.")
         self.meter.set_level(None)
-        message = getattr(error, "message", None) or str(error)
-        hint = getattr(error, "hint", "")
+        message, hint = describe(error)  # the window's words; details go to the log
+        log.info("A voice sample failed", exc_info=error)
         self.prompt.setText(f"Problem: {message} {hint}".strip())
         announce(self, self.prompt.text(), assertive=True)
         self.error.emit(error)
