@@ -190,19 +190,15 @@ class TranscriptEdits:
 
     def current(self, interview_id: int) -> Edited:
         """The transcript as stored, with its revision and the undo/redo labels."""
-        with self._lock, self._store.transaction():
-            revision = self._store.revision(interview_id)
-            if revision is None:
+        with self._lock:
+            transcript = self._store.transcript(interview_id)
+            if transcript is None:
                 raise NoTranscript(f"Interview {interview_id} has not been transcribed yet.")
-            session = (
-                self._session(interview_id, revision) if interview_id not in self._busy else None
-            )
-            if session is None:
-                transcript = self._store.transcript(interview_id)
-                assert transcript is not None
-                return Edited(revision, transcript.segments, "", changed=False)
+            session = self._sessions.get(interview_id)
+            if session is not None and session.revision != transcript.revision:
+                self._sessions.pop(interview_id)  # changed elsewhere: its history is void
             undo, redo = self.history(interview_id)
-            return Edited(revision, list(session.segments), "", False, None, undo, redo)
+            return Edited(transcript.revision, transcript.segments, "", False, None, undo, redo)
 
     # -- the one write path -------------------------------------------------------------
 
@@ -227,7 +223,7 @@ class TranscriptEdits:
         count: int = 0,
     ) -> Edited:
         with self._lock:
-            with self._store.transaction():
+            with self._store.write_transaction():
                 session = self._session(interview_id, revision)
                 before = session.segments
                 after = change(before)
@@ -267,7 +263,7 @@ class TranscriptEdits:
 
     def _replay(self, interview_id: int, revision: int, *, undoing: bool) -> Edited:
         with self._lock:
-            with self._store.transaction():
+            with self._store.write_transaction():
                 session = self._session(interview_id, revision)
                 source = session.undo if undoing else session.redo
                 if not source:

@@ -375,7 +375,8 @@ class InterviewScreen(InterviewLayout):
                 f"Take {numbers[0]} is" if len(numbers) == 1 else f"Takes {', '.join(numbers)} are"
             )
             later = f" {which} not in the transcript yet: choose Transcribe to add it."
-        self.takes_label.setText(takes_summary(usable) + later)
+        adds_one = f" Recording again adds take {len(usable) + 1}." if usable and not busy else ""
+        self.takes_label.setText(takes_summary(usable) + later + adds_one)
         # Record on an interview with takes adds one: say so where Record is described.
         adds = f"Record take {len(usable) + 1}; the earlier takes are kept" if usable else ""
         self.record_button.setToolTip(adds or "Start recording")

@@ -165,8 +165,9 @@ class TranscriptEditor(QWidget):
             together(self.speaker_label, self.speaker),
         )
         self.view.space_pressed.connect(self.play_current_line)
-        # The only label that changes with the line: its button keeps the room of the longer.
+        # Labels that change with the state keep the room of the longer one.
         reserve_width(self.edit_bar, self.redact_action, ("Redact", "Unredact"))
+        reserve_width(self.play_bar, self.play_action, ("Play", "Pause"))
 
     # -- loading ------------------------------------------------------------------------
 
@@ -467,13 +468,11 @@ class TranscriptEditor(QWidget):
         self.position_label.setText(f"{format_time(seconds)}{total}{number}")
 
     def _on_playing_changed(self, playing: bool) -> None:
-        # The label stays "Play" so that nothing moves; the state is in the description.
+        # The button keeps the width of its longer label, so Play/Pause moves nothing.
+        self.play_action.setText("Pause" if playing else "Play")
         button = self.play_bar.widgetForAction(self.play_action)
         if button is not None:
-            button.setAccessibleDescription("Playing: press to pause" if playing else "Paused")
-        self.play_action.setToolTip(
-            "Pause (Space, Ctrl+Space)" if playing else "Play the line (Space, Ctrl+Space)"
-        )
+            button.setAccessibleName(self.play_action.text())
         self.model.set_playing(self.model.playing_segment, active=playing)
 
     # -- state of the controls ----------------------------------------------------------

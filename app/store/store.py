@@ -66,6 +66,37 @@ class Store:
         """Raise why nothing can be saved (read-only, full), before any work starts."""
         self._pool.require_writable()
 
+    @contextlib.contextmanager
+    def write_transaction(self) -> Iterator[None]:
+        """A transaction that takes the write lock before its first read (nests safely).
+
+        For check-then-write changes (is the transcript still at this revision?): another
+        connection cannot commit between the check and the write, so the check holds.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:  # locked by another writer, read-only, full
+            if not is_storage_error(exc):
+                raise
+            raise translate(exc, self.path) from exc
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        try:
+            conn.commit()
+        except sqlite3.Error as exc:
+            conn.rollback()
+            if not is_storage_error(exc):
+                raise
+            raise translate(exc, self.path) from exc
+
     # -- interviews -------------------------------------------------------------------------
 
     def create_interview(

@@ -146,8 +146,8 @@ def transcribe_interview(
         segments=segments,
         take_ids=[t.id for t in takes],
     )
-    with store.transaction():
-        # Re-read inside the transaction: a correction typed while the engine ran must be
+    with store.write_transaction():
+        # Re-read holding the write lock: a correction typed while the engine ran must be
         # refused here (and kept), never silently replaced.
         if store.revision(interview_id) != started_on or (
             not discard_edits and store.has_edits(interview_id)

@@ -138,3 +138,51 @@ def test_services_tell_screens_about_every_edit(services: Services, interview_id
     rev = services.transcript(interview_id).revision
     services.edits.redact(interview_id, rev, 0)
     assert [(c.kind, c.interview_id) for c in heard] == [("transcript", interview_id)]
+
+
+def test_current_gives_the_stored_transcript_and_history(
+    services: Services, interview_id: int
+) -> None:
+    rev = services.transcript(interview_id).revision
+    r = services.edits.redact(interview_id, rev, 4)
+    now = services.edits.current(interview_id)
+    assert now.revision == r.revision and now.segments[4].redacted
+    assert now.undo_label == "Redact" and now.redo_label is None
+
+
+def test_an_edit_racing_another_connection_waits_then_sees_the_change(
+    services: Services, interview_id: int
+) -> None:
+    """Two connections (another window, the CLI): the second writer waits for the lock and
+    then finds the revision moved on, a clear refusal rather than 'database is locked'."""
+    import threading
+
+    from app.context import AppContext
+    from app.paths import Paths
+
+    other_ctx = AppContext.open(Paths.from_env(), recover=False)
+    other = Services(other_ctx)
+    rev = services.transcript(interview_id).revision
+    outcome: list[BaseException | None] = []
+    try:
+        with other.store.write_transaction():
+            worker = threading.Thread(
+                target=lambda: outcome.append(_try(services, interview_id, rev)), daemon=True
+            )
+            worker.start()
+            worker.join(0.5)
+            assert worker.is_alive(), "the edit waits for the other writer"
+            other.edits.edit_text(interview_id, rev, 0, "From the other window.")
+        worker.join(10)
+    finally:
+        other_ctx.close()
+    assert isinstance(outcome[0], TranscriptChanged)
+    assert services.transcript(interview_id).segments[0].text == "From the other window."
+
+
+def _try(services: Services, interview_id: int, rev: int) -> BaseException | None:
+    try:
+        services.edits.edit_text(interview_id, rev, 0, "From this window.")
+    except BaseException as error:  # the test looks at what came out
+        return error
+    return None

@@ -145,12 +145,20 @@ def test_space_plays_the_line_and_stops_at_its_end_unless_keep_playing(
         editor.view.setCurrentIndex(editor.model.index(editor.model.row_of_segment(segment)))
         editor.view.setFocus()
         state = {"phase": "line", "played": False}
+        button = editor.play_bar.widgetForAction(editor.play_action)
+        app.processEvents()
+        before = [w.geometry() for w in editor.play_bar.findChildren(type(button))]
         QTimer.singleShot(40000, lambda: app.exit(3))
         QTest.keyClick(editor.view, Qt.Key.Key_Space)
         def check():
             pos = editor.player.position()
-            if editor.player.is_playing:
+            if editor.player.is_playing and not state["played"]:
                 state["played"] = True
+                app.processEvents()
+                now = [w.geometry() for w in editor.play_bar.findChildren(type(button))]
+                print("LABEL", editor.play_action.text(), "SAME", now == before)
+                if now != before:
+                    app.exit(6)
             if state["phase"] == "line" and state["played"] and not editor.player.is_playing:
                 print("STOPPED", round(pos, 2), "END", seg.end)
                 if not seg.end - 0.3 <= pos <= seg.end + 0.8:
@@ -181,3 +189,4 @@ def test_space_plays_the_line_and_stops_at_its_end_unless_keep_playing(
     )
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert "KEEP True" in done.stdout and "PLAYED ON" in done.stdout
+    assert "LABEL Pause SAME True" in done.stdout  # Play/Pause moves no button
