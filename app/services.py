@@ -198,9 +198,9 @@ class Services:
         found = find_participant(interview, participant)
         changed_scopes((), add=add, withdraw=withdraw)  # unknown scopes refused first
         self.store.require_writable()
-        with self.store.transaction():
-            # The latest record is read in the same transaction as the write: another window
-            # changing it meanwhile makes SQLite refuse this one (locked), never lose that one.
+        with self.store.write_transaction():
+            # The write lock is taken before the latest record is read: another window's
+            # change lands before or after this one, never lost in between.
             interview = self.store.interview(interview_id)
             current = interview.consent_for(found.id)
             scopes = changed_scopes(current.scopes if current else (), add=add, withdraw=withdraw)
