@@ -35,10 +35,18 @@ def setup_logging(paths: Paths) -> None:
     root = logging.getLogger()
     if any(getattr(h, "_buddy", False) for h in root.handlers):
         return
-    paths.log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_file, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
-    )
+    handler: logging.Handler
+    try:
+        paths.log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            paths.log_file, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
+        )
+    except OSError as exc:
+        # A read-only or full disk must not stop the app: it can still show the interviews
+        # (and says why nothing can be saved); the log goes to the terminal instead.
+        handler = logging.StreamHandler()
+        handler.setLevel(logging.WARNING)
+        logging.getLogger(__name__).warning("No log file at %s (%s)", paths.log_file, exc)
     handler._buddy = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
