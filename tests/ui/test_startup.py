@@ -90,3 +90,22 @@ def test_main_opens_on_a_read_only_disk_and_says_so(tmp_path: Path) -> None:
         )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "SHOWN Buddy Interviews" in out.stdout and "Traceback" not in out.stderr
+
+
+def test_main_opens_on_a_full_disk_without_log_tracebacks(tmp_path: Path) -> None:
+    from tests.app.robust_helpers import fill, tmpfs
+
+    with tmpfs(tmp_path / "small", "4m") as disk:
+        home = disk / "home"
+        ctx = AppContext.open(Paths.from_env({"BUDDY_INTERVIEWS_HOME": str(home)}))
+        ctx.store.create_interview("On a full disk", interviewer="Sam", interviewee="Priya")
+        ctx.close()
+        fill(disk)
+        env = dict(os.environ, BUDDY_INTERVIEWS_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "SHOWN Buddy Interviews" in out.stdout
+    assert "Traceback" not in out.stderr and "Logging error" not in out.stderr, out.stderr
