@@ -14,7 +14,7 @@ SCOPES: tuple[str, ...] = ("record", "publish-text", "publish-audio")
 
 #: Bumped whenever the consent wording in resources/consent.md changes meaningfully, so that
 #: a stored consent always says which words the person agreed to.
-CONSENT_WORDING_VERSION = "1"
+CONSENT_WORDING_VERSION = "2"
 
 InterviewStatus = Literal["new", "recorded", "recovered", "transcribed", "edited", "exported"]
 RecordingStatus = Literal["recording", "complete", "recovered", "imported", "stopped-early"]
@@ -126,10 +126,25 @@ class Recording:
     markers: list[Marker] = field(default_factory=list)
     #: False when the user left this take out: kept on disk, not transcribed or exported.
     included: bool = True
+    #: Whose voice each channel carries (a call: microphone, then the call), by role; empty
+    #: when the channels are one room's microphone and only the voices can tell people apart.
+    channel_roles: list[Role] = field(default_factory=list)
 
     @property
     def question_markers(self) -> list[Marker]:
         return sorted((m for m in self.markers if m.kind == "question"), key=lambda m: m.time_s)
+
+
+@dataclass
+class VoiceSample:
+    """A few seconds of one participant alone, kept to tell the voices apart."""
+
+    interview_id: int
+    participant_id: int
+    path: str  # relative to the data folder
+    duration_s: float
+    created_at: datetime
+    id: int | None = None
 
 
 @dataclass

@@ -32,10 +32,12 @@ from app.consent import changed_scopes, check_scopes, find_participant
 from app.context import AppContext
 from app.editing import TranscriptEdits
 from app.errors import InvalidInput, NotFound, NoTranscript
-from app.models import Interview, Recording, Script, Transcript
+from app.models import ROLES, Interview, Recording, Role, Script, Transcript, VoiceSample
 from app.notices import Change, Notices
 from app.scripts import ScriptLibrary
 from app.settings import Settings
+from app.speakers import samples as voice_samples
+from app.speakers.embed import Embedder
 from app.store.errors import translate_os
 from app.transcription import load_engine
 from app.transcription.engine import Engine
@@ -60,6 +62,8 @@ class Services:
         self.notices = Notices()
         #: Every transcript edit, one call per user action (see app/editing.py).
         self.edits = TranscriptEdits(self.store, self._notify)
+        #: One voice model for every transcription; its session loads on first use.
+        self._embedder = Embedder()
 
     def _notify(self, kind: str, interview_id: int | None = None) -> None:
         self.notices.publish(Change(kind, interview_id))
@@ -241,12 +245,43 @@ class Services:
         source: Path,
         *,
         markers: MarkerFile | Path | None = None,
+        channel_roles: Sequence[Role] | None = None,
     ) -> Recording:
+        """Import a file; a two-channel file is taken as a call (see ``channel_roles``).
+
+        ``channel_roles`` says whose voice each channel carries; for a two-channel file it
+        defaults to the interviewer on the first and the interviewee on the second, and an
+        empty list means the channels are one room's sound (the voices tell people apart).
+        """
         if isinstance(markers, Path):
             markers = read_markers(markers)
-        recording = import_audio(self.store, self.paths, interview_id, source, markers=markers)
+        roles = self._channel_roles(source, channel_roles)
+        with self.store.transaction():
+            recording = import_audio(self.store, self.paths, interview_id, source, markers=markers)
+            if roles:
+                recording = self.store.set_channel_roles(recording.id, roles)
         self._notify("recordings", interview_id)
         return recording
+
+    @staticmethod
+    def _channel_roles(source: Path, channel_roles: Sequence[Role] | None) -> list[Role]:
+        """Whose voice each channel of a file carries: checked when given; for a two-channel
+        file taken as a call (interviewer first) unless said otherwise; else none."""
+        roles = list(channel_roles) if channel_roles is not None else None
+        if roles and (len(roles) != 2 or set(roles) != set(ROLES)):
+            raise InvalidInput(
+                "Say which channel is the interviewer and which the interviewee.",
+                "Give two roles, one of each: interviewer,interviewee or interviewee,interviewer.",
+            )
+        channels = probe(Path(source).expanduser()).channels
+        if roles and channels != 2:
+            raise InvalidInput(
+                f"The file has {channels} channel(s), so no channel can be one person's.",
+                "Leave out the channel roles for a recording that is not two-channel.",
+            )
+        if roles is None and channels == 2:
+            roles = list(ROLES)
+        return roles or []
 
     def check_audio(self, source: Path) -> None:
         """Refuse (``AudioUnreadable``) a file that is not audio, before anything else."""
@@ -262,13 +297,16 @@ class Services:
         script_id: str | None = None,
         consent: Iterable[str] = (),
         markers: MarkerFile | Path | None = None,
+        channel_roles: Sequence[Role] | None = None,
     ) -> Recording:
         """Create an interview for an audio file: the interview, both people's consent and the
         take appear together, or (refused, failed, killed) none of them."""
         if isinstance(markers, Path):
             markers = read_markers(markers)
         consent = check_scopes(consent)
-        probe(source)  # refuse bad audio before anything is written
+        roles = self._channel_roles(
+            source, channel_roles
+        )  # also refuses bad audio before any write
         self.store.require_writable()
         staged = stage_audio(self.paths, source)
         try:
@@ -282,10 +320,45 @@ class Services:
                 recording = commit_import(
                     self.store, self.paths, interview.id, staged, markers=markers
                 )
+                if roles:
+                    recording = self.store.set_channel_roles(recording.id, roles)
         finally:
             staged.discard()
         self._notify("recordings", recording.interview_id)
         return recording
+
+    # -- voice samples ----------------------------------------------------------------------
+
+    def voice_samples(self, interview_id: int) -> list[VoiceSample]:
+        return self.store.voice_samples(interview_id)
+
+    def add_voice_sample(
+        self, interview_id: int, participant: str | int, source: Path
+    ) -> VoiceSample:
+        """Keep a clip of that person alone (a file) as their voice sample."""
+        return voice_samples.import_sample(
+            self.store, self.paths, interview_id, participant, source
+        )
+
+    def save_voice_sample(
+        self, interview_id: int, participant: str | int, audio: Any
+    ) -> VoiceSample:
+        """Keep recorded 16 kHz mono audio as that person's voice sample (replacing any)."""
+        return voice_samples.save_sample(self.store, self.paths, interview_id, participant, audio)
+
+    def delete_voice_sample(self, interview_id: int, participant: str | int) -> None:
+        found = voice_samples.find_participant(self.store.interview(interview_id), participant)
+        removed = self.store.delete_voice_sample(interview_id, found.id)  # type: ignore[arg-type]
+        voice_samples.remove_files(self.paths, removed)
+
+    def voice_clip(self, *, device: Any = None, stream_factory: Any = None) -> Any:
+        """A microphone clip recorder for a voice sample (not started yet)."""
+        from app.audio.clip import ClipRecorder
+
+        return ClipRecorder(
+            device=device if device is not None else (self.ctx.settings.input_device or None),
+            stream_factory=stream_factory,
+        )
 
     def recorder(
         self,
@@ -420,6 +493,7 @@ class Services:
                     discard_edits=discard_edits,
                     on_progress=on_progress,
                     should_cancel=should_cancel,
+                    embedder=self._embedder,
                 )
         except sqlite3.IntegrityError as exc:
             if self.store.interview_exists(interview_id):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.level_meter import LevelMeter
+from ui.voice_samples import VoiceSampleStep
 
 
 class InterviewLayout(QWidget):
@@ -65,6 +66,8 @@ class InterviewLayout(QWidget):
         row.addWidget(self.meter, 1)
         mic_layout.addLayout(row)
         mic_layout.addWidget(self.mic_status)
+
+        self.voices = VoiceSampleStep()
 
         rec = QGroupBox("2. Record the interview")
         self.record_button = self._button("&Record", "Record", "Start recording", big=True)
@@ -154,6 +157,7 @@ class InterviewLayout(QWidget):
         inner.addWidget(self.heading)
         inner.addWidget(self.banner)
         inner.addWidget(mic)
+        inner.addWidget(self.voices)
         inner.addWidget(question, 1)
         inner.addWidget(rec)
         inner.addWidget(notes_label)
@@ -183,6 +187,12 @@ class InterviewLayout(QWidget):
             self.swap_button,
         ]
         for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def order_voice_step(self) -> None:
+        """The voice-sample buttons are made per interview: slot them in after the check."""
+        chain = [self.mic_button, *self.voices.buttons.values(), self.voices.skip_button]
+        for first, second in pairwise([*chain, self.previous_button]):
             QWidget.setTabOrder(first, second)
 
     def _make_actions(self) -> None:

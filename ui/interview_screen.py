@@ -92,6 +92,8 @@ class InterviewScreen(InterviewLayout):
         self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_DELAY_MS)
         self._notes_timer.timeout.connect(self.save_notes)
         on_change(services.notices, self._on_change)
+        self.voices.finished.connect(self._voices_done)
+        self.voices.about_to_record.connect(self._release_mic_check)
 
     # -- loading --------------------------------------------------------------------------
 
@@ -113,6 +115,10 @@ class InterviewScreen(InterviewLayout):
         self.notes.blockSignals(False)
         self.notes_state.setText("")
         self.banner.hide()
+        self.voices.load(
+            self.services, self.interview, device=self._device(), stream_factory=self.stream_factory
+        )
+        self.order_voice_step()
         self.shown_question = 0
         self._show_question()
         self._update()
@@ -228,6 +234,17 @@ class InterviewScreen(InterviewLayout):
     def _show_level(self, level: Level) -> None:
         self.meter.set_level(level)
 
+    # -- voice samples --------------------------------------------------------------------
+
+    def _release_mic_check(self) -> None:
+        if self.mic_check is not None:
+            self.toggle_mic_check()  # one user of the device at a time
+
+    def _voices_done(self) -> None:
+        # Both samples kept or the step skipped: the next thing to do is to record.
+        if self.record_button.isEnabled():
+            self.record_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
     # -- recording ------------------------------------------------------------------------
 
     def record(self) -> None:
@@ -246,6 +263,7 @@ class InterviewScreen(InterviewLayout):
             return
         if self.mic_check is not None:
             self.toggle_mic_check()  # one user of the device at a time
+        self.voices.cancel()
         try:
             session = RecordingSession(
                 self.services,
@@ -363,6 +381,7 @@ class InterviewScreen(InterviewLayout):
         self.stop_button.setEnabled(state in ("recording", "paused"))
         self.swap_button.setEnabled(interview is not None and not busy)
         self.consent_button.setEnabled(interview is not None and not busy)
+        self.voices.setEnabled(interview is not None and not busy)
         usable = self.services.takes(interview.id) if interview is not None else []
         included = [t for t in usable if t.included]
         self.transcribe_button.setEnabled(bool(included) and not busy)
@@ -466,6 +485,7 @@ class InterviewScreen(InterviewLayout):
 
     def shutdown(self) -> None:
         self.save_notes()
+        self.voices.cancel()
         if self.mic_check is not None:
             self.mic_check.stop()
         if self.session is not None:

@@ -82,6 +82,40 @@ def load_audio(path: Path, *, sample_rate: int = WHISPER_RATE) -> np.ndarray:
     return samples
 
 
+def load_channels(path: Path, *, sample_rate: int = WHISPER_RATE) -> np.ndarray:
+    """Decode ``path`` into (frames, channels) float32 at ``sample_rate``, channels kept apart.
+
+    Used where who is speaking comes from which channel carries the voice (a call's take).
+    """
+    path = Path(path)
+    _check_file(path)
+    try:
+        sound = soundfile.SoundFile(str(path))
+    except (soundfile.LibsndfileError, RuntimeError):
+        sound = None
+    if sound is None:
+        from faster_whisper.audio import decode_audio
+
+        try:
+            left, right = decode_audio(str(path), sampling_rate=sample_rate, split_stereo=True)
+        except Exception as exc:  # PyAV raises many kinds; all mean "cannot read this"
+            raise _unreadable(path) from exc
+        return np.stack([left, right], axis=1).astype(np.float32)
+    with sound:
+        if sound.frames == 0:
+            raise _empty(path)
+        data = sound.read(dtype="float32", always_2d=True)
+        rate = sound.samplerate
+    if rate == sample_rate:
+        return data
+    columns = [
+        np.concatenate(list(_resample(iter([data[:, c : c + 1]]), rate, sample_rate)))
+        for c in range(data.shape[1])
+    ]
+    frames = min(len(c) for c in columns)
+    return np.stack([c[:frames] for c in columns], axis=1).astype(np.float32)
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         raise AudioUnreadable(f"The audio file {path} does not exist.")

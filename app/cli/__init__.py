@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import edit_cmds, interview_cmds, record_cmd, script_cmds, work_cmds
+from app.cli import edit_cmds, interview_cmds, record_cmd, script_cmds, voice_cmd, work_cmds
 from app.context import AppContext
 from app.errors import BuddyError
 
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     script_cmds.register(sub)
     record_cmd.register(sub)
     edit_cmds.register(sub)
+    voice_cmd.register(sub)
     return parser
 
 

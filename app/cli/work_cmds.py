@@ -13,7 +13,7 @@ from app.cli.interview_cmds import interview_json
 from app.cli.output import write_stdout
 from app.context import AppContext
 from app.errors import ConsentMissing, InvalidInput
-from app.models import SCOPES
+from app.models import ROLES, SCOPES, Role
 from app.services import Services
 from app.transcription import ENGINES
 
@@ -54,6 +54,7 @@ def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
     source = Path(args.audio)
     # Checked before anything is created: a refused file leaves no trace.
     markers = Path(args.markers) if args.markers else None
+    roles = _channel_roles(args.channels)
     if args.interview is not None:
         if args.title or args.interviewer or args.interviewee or args.consent:
             raise InvalidInput(
@@ -62,7 +63,9 @@ def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
                 "Use --interview ID to add audio to an existing interview.",
             )
         services.check_can_record(args.interview)
-        recording = services.import_audio(args.interview, source, markers=markers)
+        recording = services.import_audio(
+            args.interview, source, markers=markers, channel_roles=roles
+        )
     else:
         if not (args.title and args.interviewer and args.interviewee):
             raise InvalidInput(
@@ -85,6 +88,7 @@ def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
             script_id=args.script,
             consent=args.consent,
             markers=markers,
+            channel_roles=roles,
         )
     interview_id = recording.interview_id
     interview = services.interview(interview_id)
@@ -100,6 +104,22 @@ def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
         if count > 1 and services.transcript(interview_id) is not None:
             print(f"Transcribe again to include it: buddy-interviews transcribe {interview_id}")
     return 0
+
+
+def _channel_roles(value: str | None) -> list[Role] | None:
+    """``interviewer,interviewee`` (the default for a two-channel file), the other way round,
+    or ``room``: the channels are one room's sound, so the voices tell people apart."""
+    if value is None:
+        return None
+    if value == "room":
+        return []
+    roles = [part.strip() for part in value.split(",")]
+    if sorted(roles) != sorted(ROLES):
+        raise InvalidInput(
+            f"--channels '{value}' does not name each channel's person.",
+            "Use --channels interviewer,interviewee or interviewee,interviewer (or room).",
+        )
+    return roles  # type: ignore[return-value]
 
 
 def cmd_transcribe(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -169,6 +189,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--markers",
         help='JSON file: {"markers": [seconds...], "questions": [texts...] (optional)}',
+    )
+    p.add_argument(
+        "--channels",
+        metavar="ROLES",
+        help="a two-channel call: whose voice each channel is, e.g. interviewer,interviewee "
+        "(the default), or 'room' when both channels are one room's microphone",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)

@@ -6,7 +6,19 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from app.models import Consent, Interview, Marker, Participant, Recording, Segment, Transcript, Word
+from app.models import (
+    ROLES,
+    Consent,
+    Interview,
+    Marker,
+    Participant,
+    Recording,
+    Role,
+    Segment,
+    Transcript,
+    VoiceSample,
+    Word,
+)
 
 
 def now() -> datetime:
@@ -65,6 +77,23 @@ def recording(row: dict[str, Any], markers: list[Marker]) -> Recording:
         message=row["message"] or "",
         markers=markers,
         included=bool(row.get("included", 1)),
+        channel_roles=_roles(row.get("channel_roles")),
+    )
+
+
+def _roles(text: str | None) -> list[Role]:
+    roles = json.loads(text) if text else []
+    return [r for r in roles if r in ROLES]
+
+
+def voice_sample(row: dict[str, Any]) -> VoiceSample:
+    return VoiceSample(
+        id=row["id"],
+        interview_id=row["interview_id"],
+        participant_id=row["participant_id"],
+        path=row["path"],
+        duration_s=row["duration_s"] or 0.0,
+        created_at=from_iso(row["created_at"]),
     )
 
 

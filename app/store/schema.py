@@ -234,3 +234,27 @@ def _rebuild_with_autoincrement(db: Database, table: str) -> None:
     conn.execute(f'ALTER TABLE "{temp}" RENAME TO "{table}"')
     for statement in extras:
         conn.execute(statement)
+
+
+@migrations()
+def m014_i9voice_voice_samples(db: Database) -> None:
+    """A participant's voice sample per interview (a file beside the audio), and which
+    participant each channel of a two-channel take carries."""
+    db["voice_samples"].create(
+        {
+            "id": int,
+            "interview_id": int,
+            "participant_id": int,
+            "path": str,
+            "duration_s": float,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("interview_id", "interviews", "id"),
+            ("participant_id", "participants", "id"),
+        ],
+        not_null={"interview_id", "participant_id", "path", "created_at"},
+    )
+    db["voice_samples"].create_index(["interview_id"])
+    db["recordings"].add_column("channel_roles", str, not_null_default="")

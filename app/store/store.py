@@ -16,11 +16,14 @@ from app.consent import check_scopes
 from app.errors import InvalidInput, NotFound
 from app.models import (
     CONSENT_WORDING_VERSION,
+    ROLES,
     Interview,
     Marker,
     Recording,
+    Role,
     Segment,
     Transcript,
+    VoiceSample,
 )
 from app.store import rows
 from app.store.connection import ConnectionPool
@@ -220,6 +223,7 @@ class Store:
         """Delete an interview and everything under it; returns its audio paths to remove."""
         self.interview(interview_id)
         recordings = self.recordings(interview_id)
+        samples = self.voice_samples(interview_id)
         with self.db.atomic():
             for t in self.db["transcripts"].rows_where("interview_id = ?", [interview_id]):
                 self.db["segments"].delete_where("transcript_id = ?", [t["id"]])
@@ -227,10 +231,11 @@ class Store:
             for rec in recordings:
                 self.db["markers"].delete_where("recording_id = ?", [rec.id])
             self.db["recordings"].delete_where("interview_id = ?", [interview_id])
+            self.db["voice_samples"].delete_where("interview_id = ?", [interview_id])
             self.db["consents"].delete_where("interview_id = ?", [interview_id])
             self.db["participants"].delete_where("interview_id = ?", [interview_id])
             self.db["interviews"].delete(interview_id)
-        return [rec.path for rec in recordings]
+        return [rec.path for rec in recordings] + [s.path for s in samples]
 
     def known_names(self) -> list[str]:
         """Names used before, most recent first, so forms can offer them again."""
@@ -367,6 +372,14 @@ class Store:
         self.db.conn.executemany(
             "UPDATE segments SET position = ? WHERE id = ?", [(i, sid) for i, sid in enumerate(ids)]
         )
+
+    def set_channel_roles(self, recording_id: int, roles: Sequence[Role]) -> Recording:
+        """Say whose voice each channel carries (empty: the channels are one room's sound)."""
+        bad = [r for r in roles if r not in ROLES]
+        if bad:
+            raise InvalidInput(f"Unknown role '{bad[0]}'.", f"Use {' or '.join(ROLES)}.")
+        self.db["recordings"].update(recording_id, {"channel_roles": json.dumps(list(roles))})
+        return self.recording(recording_id)
 
     def recording(self, recording_id: int) -> Recording:
         try:
@@ -576,3 +589,55 @@ class Store:
             [interview_id],
         ).fetchone()
         return bool(row[0])
+
+    # -- voice samples ----------------------------------------------------------------------
+
+    def voice_samples(self, interview_id: int) -> list[VoiceSample]:
+        return [
+            rows.voice_sample(r)
+            for r in self.db["voice_samples"].rows_where(
+                "interview_id = ?", [interview_id], order_by="id"
+            )
+        ]
+
+    def replace_voice_sample(
+        self, interview_id: int, participant_id: int, *, path: str, duration_s: float
+    ) -> tuple[VoiceSample, list[str]]:
+        """Keep ``path`` as the participant's sample; returns it and the replaced files."""
+        interview = self.interview(interview_id)
+        if participant_id not in {p.id for p in interview.participants}:
+            raise NotFound(f"Participant {participant_id} is not part of interview {interview_id}.")
+        where = "interview_id = ? AND participant_id = ?"
+        with self.db.atomic():
+            old = [
+                r["path"]
+                for r in self.db["voice_samples"].rows_where(where, [interview_id, participant_id])
+            ]
+            self.db["voice_samples"].delete_where(where, [interview_id, participant_id])
+            sample_id = (
+                self.db["voice_samples"]
+                .insert(
+                    {
+                        "interview_id": interview_id,
+                        "participant_id": participant_id,
+                        "path": path,
+                        "duration_s": duration_s,
+                        "created_at": rows.to_iso(rows.now()),
+                    }
+                )
+                .last_pk
+            )
+        return rows.voice_sample(self.db["voice_samples"].get(sample_id)), [
+            p for p in old if p != path
+        ]
+
+    def delete_voice_sample(self, interview_id: int, participant_id: int) -> list[str]:
+        """Forget a participant's sample; returns the files to remove."""
+        where = "interview_id = ? AND participant_id = ?"
+        with self.db.atomic():
+            old = [
+                r["path"]
+                for r in self.db["voice_samples"].rows_where(where, [interview_id, participant_id])
+            ]
+            self.db["voice_samples"].delete_where(where, [interview_id, participant_id])
+        return old

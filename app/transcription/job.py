@@ -4,7 +4,8 @@ An interview's included takes are one conversation: each take is transcribed on 
 own audio, its own question and pause markers, its own timeline) in recording-id order, and the
 segments are joined. Per take the steps are: raw segments from the engine -> drop speech over
 silence -> ``attribute()`` (question markers + echo rule) -> tag with the take. Further per-take
-steps (live results, speakers by voice) belong in ``_transcribe_take`` as one call each.
+steps (live results, speakers by voice or channel) belong in ``_transcribe_take`` as one call
+each.
 
 The stored transcript changes only if every take succeeded, and only if nobody corrected the
 transcript meanwhile: the save transaction re-reads the revision and the hand edits.
@@ -12,12 +13,16 @@ transcript meanwhile: the save transaction re-reads the revision and the hand ed
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from app.attribution import attribute
-from app.audio.decode import load_audio
+from app.audio.decode import load_audio, load_channels
 from app.errors import (
     BuddyError,
+    Cancelled,
     CorrectionsMadeMeanwhile,
     EditsWouldBeLost,
     NothingToTranscribe,
@@ -25,14 +30,21 @@ from app.errors import (
 )
 from app.models import Interview, Recording, Segment, Transcript
 from app.paths import Paths
+from app.speakers.embed import Embedder
+from app.speakers.samples import load_samples
+from app.speakers.take import speakers_for_take
 from app.store import Store
 from app.store.rows import now
 from app.takes import included_takes
 from app.transcription.engine import Engine
 from app.transcription.silence import drop_speech_over_silence
 
+log = logging.getLogger(__name__)
+
 #: Share of each take's progress spent decoding before the engine starts.
 _DECODE_SHARE = 0.03
+#: Share spent telling the voices apart after the engine (about 0.03x real time).
+_SPEAKERS_SHARE = 0.25
 
 Progress = Callable[[float], None]
 
@@ -54,7 +66,47 @@ def _questions(interview: Interview, takes: Sequence[Recording]) -> list[str]:
     return questions + [f"Question {i + 1}" for i in range(len(questions), needed)]
 
 
+def _speakers(
+    store: Store,
+    paths: Paths,
+    interview: Interview,
+    recording: Recording,
+    audio: np.ndarray,
+    segments: list[Segment],
+    embedder: Embedder | None,
+) -> list[Segment]:
+    """One take's words to the person whose channel or voice they are in.
+
+    A missing or damaged voice model is an error to fix; any other failure here keeps the
+    text rule's speakers rather than throwing away a finished transcription.
+    """
+    roles = recording.channel_roles if recording.channels == len(recording.channel_roles) else []
+    try:
+        return speakers_for_take(
+            segments,
+            audio,
+            names={
+                "interviewer": interview.interviewer.name
+                if interview.interviewer
+                else "Interviewer",
+                "interviewee": interview.interviewee.name
+                if interview.interviewee
+                else "Interviewee",
+            },
+            samples=load_samples(store, paths, interview),
+            channels=load_channels(paths.data / recording.path) if roles else None,
+            channel_roles=roles,
+            embedder=embedder,
+        )
+    except BuddyError:
+        raise
+    except Exception:
+        log.exception("Telling the voices apart failed; speakers come from the question text")
+        return segments
+
+
 def _transcribe_take(
+    store: Store,
     paths: Paths,
     interview: Interview,
     take: Recording,
@@ -65,6 +117,7 @@ def _transcribe_take(
     glossary: Sequence[str],
     report: Progress,
     should_cancel: Callable[[], bool] | None,
+    embedder: Embedder | None,
 ) -> list[Segment]:
     """One take's segments, attributed, on the take's own timeline."""
     report(0.0)
@@ -75,7 +128,7 @@ def _transcribe_take(
             audio,
             language=language,
             glossary=list(glossary),
-            on_progress=lambda f: report(_DECODE_SHARE + (1 - _DECODE_SHARE) * f),
+            on_progress=lambda f: report(_DECODE_SHARE + (1 - _DECODE_SHARE - _SPEAKERS_SHARE) * f),
             should_cancel=should_cancel,
         )
     except BuddyError:
@@ -91,6 +144,9 @@ def _transcribe_take(
         interviewer=interview.interviewer.name if interview.interviewer else "Interviewer",
         interviewee=interview.interviewee.name if interview.interviewee else "Interviewee",
     )
+    if should_cancel is not None and should_cancel():
+        raise Cancelled("Transcription was cancelled.")
+    segments = _speakers(store, paths, interview, take, audio, segments, embedder)
     for seg in segments:
         seg.recording_id = take.id
     report(1.0)
@@ -108,6 +164,7 @@ def transcribe_interview(
     discard_edits: bool = False,
     on_progress: Progress | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    embedder: Embedder | None = None,
 ) -> Transcript:
     """Transcribe every included take; the stored transcript changes only if all succeed."""
     interview = store.interview(interview_id)
@@ -125,6 +182,7 @@ def transcribe_interview(
     for take in takes:
         share = take.duration_s / total
         segments += _transcribe_take(
+            store,
             paths,
             interview,
             take,
@@ -134,6 +192,7 @@ def transcribe_interview(
             glossary=glossary,
             report=lambda f, base=done, share=share: report(min(0.999, base + share * f)),
             should_cancel=should_cancel,
+            embedder=embedder,
         )
         done += share
     transcript = Transcript(
