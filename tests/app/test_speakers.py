@@ -197,6 +197,8 @@ def test_voice_and_import_commands(home: Path, testdata: Path, capsys) -> None:
     assert (
         cli_main(["new", "--title", "T", "--interviewer", "Ruth", "--interviewee", "Kieran"]) == 0
     )
+    for role in ("interviewer", "interviewee"):  # importing needs their record consent
+        assert cli_main(["consent", "1", "--participant", role, "--add", "record"]) == 0
     capsys.readouterr()
     clip = str(testdata / "conversation.enrol.interviewee.wav")
     assert cli_main(["voice", "1", "--participant", "Kieran", clip]) == 0
