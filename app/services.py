@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import export, takes
+from app.audio import playback
 from app.audio.decode import probe
 from app.audio.importer import (
     MarkerFile,
@@ -33,7 +34,9 @@ from app.context import AppContext
 from app.editing import TranscriptEdits
 from app.errors import InvalidInput, NotFound, NoTranscript
 from app.models import ROLES, Interview, Recording, Role, Script, Transcript, VoiceSample
+from app.names import steering_terms
 from app.notices import Change, Notices
+from app.post_services import PostServices
 from app.scripts import ScriptLibrary
 from app.settings import Settings
 from app.speakers import samples as voice_samples
@@ -46,11 +49,12 @@ from app.typed_names import MAX_TITLE, clean_name, clean_title
 
 if TYPE_CHECKING:
     from app.audio.recorder import Recorder
+    from app.transcription.live import LiveTranscriber, SegmentsCallback
 
 log = logging.getLogger(__name__)
 
 
-class Services:
+class Services(PostServices):
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.store = ctx.store
@@ -71,7 +75,14 @@ class Services:
     # -- interviews -------------------------------------------------------------------------
 
     def new_interview(
-        self, title: str, *, interviewer: str, interviewee: str, script_id: str | None = None
+        self,
+        title: str,
+        *,
+        interviewer: str,
+        interviewee: str,
+        script_id: str | None = None,
+        on_call: bool = False,
+        here_role: str = "interviewer",
     ) -> Interview:
         title = clean_title(title)
         interviewer = clean_name(interviewer, what="interviewer's name")
@@ -84,6 +95,8 @@ class Services:
             interviewee=interviewee,
             script_id=script_id,
             questions=[q.text for q in script.questions] if script else (),
+            on_call=on_call,
+            here_role=here_role,
         )
         self._notify("interview", interview.id)
         return interview
@@ -115,10 +128,12 @@ class Services:
                     "Stop the recording first, then delete the interview.",
                 )
         self.store.require_writable()
+        # The playback mixes are copies of the audio: they go with it.
+        mixes = [playback.mix_path(self.paths, r) for r in self.store.recordings(interview_id)]
         relatives = self.store.delete_interview(interview_id)
         # Ids are never reused, so every file named for this interview is its own: takes
         # whose rows were removed earlier, copies left by an interrupted import.
-        files = {self.paths.data / r for r in relatives}
+        files = {self.paths.data / r for r in relatives} | set(mixes)
         if self.paths.audio.is_dir():
             files.update(self.paths.audio.glob(f"interview-{interview_id}-*"))
         for path in files:
@@ -225,7 +240,15 @@ class Services:
         title = f"{old.title} (return)"
         if len(title) > MAX_TITLE:
             title = old.title  # the title was already as long as a title may be
-        new = self.new_interview(title, interviewer=who, interviewee=whom, script_id=old.script_id)
+        new = self.new_interview(
+            title,
+            interviewer=who,
+            interviewee=whom,
+            script_id=old.script_id,
+            # Still on the call, each at the same computer: the roles change hands.
+            on_call=old.on_call,
+            here_role=old.call_role,
+        )
         swapped = {"interviewer": "interviewee", "interviewee": "interviewer"}
         earlier: dict[str, list[str]] = {}
         for p in old.participants:
@@ -368,6 +391,9 @@ class Services:
         on_level: Callable[[Any], None] | None = None,
         on_event: Callable[[str, str], None] | None = None,
         stream_factory: Callable[..., Any] | None = None,
+        on_call_level: Callable[[Any], None] | None = None,
+        on_notice: Callable[[str, str], None] | None = None,
+        loopback: Callable[[], Any] | None = None,
     ) -> Recorder:
         """A recorder for a new take of this interview (not started yet)."""
         # Imported here: the recorder pulls in the sound stack, not needed to open the window.
@@ -389,6 +415,10 @@ class Services:
             stream_factory=stream_factory,
             on_level=on_level,
             on_event=ended,
+            on_call_level=on_call_level,
+            on_notice=on_notice,
+            # On a call: how to find the call's sound (tests pass a stand-in).
+            **({"loopback": loopback} if loopback is not None else {}),
         )
         stop = recorder.stop
 
@@ -452,6 +482,15 @@ class Services:
     def audio_file(self, recording: Recording) -> Path:
         return self.paths.data / recording.path
 
+    def playback_file(self, recording: Recording) -> Path:
+        """What the player plays: the take itself, or the mono mix of a two-channel take
+        (made if needed, which takes a moment for a long take: run it in the background)."""
+        return playback.playback_file(self.paths, recording)
+
+    def playback_ready(self, recording: Recording) -> bool:
+        """True when ``playback_file`` returns at once (nothing to mix)."""
+        return not playback.needs_mix(self.paths, recording)
+
     # -- transcription ----------------------------------------------------------------------
 
     def engine(self, name: str | None = None, model: str | None = None) -> Engine:
@@ -462,6 +501,56 @@ class Services:
             if key not in self._engines:
                 self._engines[key] = load_engine(name, model=model, paths=self.paths)
             return self._engines[key]
+
+    def live_transcriber(
+        self,
+        *,
+        on_segments: SegmentsCallback | None = None,
+        interview_id: int | None = None,
+    ) -> LiveTranscriber | None:
+        """A live transcriber for the next take, or None when the setting turns it off.
+
+        It uses the chosen engine and model with one thread of its own (a separate instance,
+        so a transcription running meanwhile keeps its threads), which on a two-core laptop
+        leaves the other core to the recorder and the window.
+        """
+        settings = self.ctx.settings
+        if not settings.live_transcription:
+            return None
+        from app.transcription.live import LiveTranscriber
+
+        name, model = settings.engine, settings.model or None
+        key = (name, f"{model or ''}#live")
+        with self._engine_lock:
+            if key not in self._engines:
+                self._engines[key] = load_engine(name, model=model, paths=self.paths, cpu_threads=1)
+            engine = self._engines[key]
+        glossary = list(settings.glossary)
+        if interview_id is not None:
+            # The same steering as the offline run: the live text may become the transcript.
+            glossary = steering_terms(self.store.interview(interview_id), glossary)
+        return LiveTranscriber(
+            self.store,
+            engine,
+            language=settings.language or None,
+            glossary=glossary,
+            on_segments=on_segments,
+        )
+
+    def prepare_finishing_engine(self) -> Engine:
+        """The engine that finishes a live take after Stop (the chosen one, all threads,
+        normal priority), loaded now in the background so Stop does not wait for it."""
+        engine = self.engine()
+
+        def load() -> None:
+            try:
+                if hasattr(engine, "load"):
+                    engine.load()
+            except Exception:  # reported when it is used
+                log.info("Preloading the speech model failed", exc_info=True)
+
+        threading.Thread(target=load, name="engine-preload", daemon=True).start()
+        return engine
 
     def transcribe(
         self,
@@ -474,9 +563,18 @@ class Services:
         discard_edits: bool = False,
         on_progress: Callable[[float], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
+        on_note: Callable[[Any], None] | None = None,
+        use_live: bool = True,
     ) -> Transcript:
+        """Transcribe the interview's take; a take whose live transcription completed with
+        the same engine and model is attributed from it instead of being run again."""
         settings = self.ctx.settings
-        self.store.interview(interview_id)
+        # The names typed in before recording (and the title's proper nouns) always steer
+        # recognition, on top of the glossary: that is what makes "Kieran" not "Karen".
+        terms = steering_terms(
+            self.store.interview(interview_id),
+            list(glossary) if glossary is not None else list(settings.glossary),
+        )
         self.store.require_writable()  # before minutes of work, not after
         loaded = self.engine(engine, model)
         # While the job runs, edits are refused with a message rather than replaced at its end.
@@ -489,11 +587,13 @@ class Services:
                     interview_id,
                     loaded,
                     language=language if language is not None else (settings.language or None),
-                    glossary=list(glossary) if glossary is not None else list(settings.glossary),
+                    glossary=terms,
                     discard_edits=discard_edits,
                     on_progress=on_progress,
                     should_cancel=should_cancel,
                     embedder=self._embedder,
+                    on_note=on_note,
+                    use_live=use_live,
                 )
         except sqlite3.IntegrityError as exc:
             if self.store.interview_exists(interview_id):
@@ -540,6 +640,8 @@ class Services:
             raise InvalidInput(
                 f"Unknown flavour '{flavour}'.", f"Use {', '.join(export.FLAVOURS)}."
             )
+        if fmt == "markdown":
+            return self.render_post_markdown(interview_id, flavour=flavour, on_date=on_date)
         interview = self.store.interview(interview_id)
         transcript = self.require_transcript(interview_id)
         # Every included take, in order; captions run on one timeline across them.
@@ -551,7 +653,9 @@ class Services:
         )
 
     def check_can_publish(self, interview_id: int) -> None:
+        """Consent first, then every participant's approval of exactly this text."""
         export.check_publish_consent(self.store.interview(interview_id))
+        self.check_approved(interview_id)
 
     def export(
         self,
@@ -563,21 +667,37 @@ class Services:
         force: bool = False,
         on_date: Date | None = None,
     ) -> Path:
-        """Write an export file; refused unless both participants agreed to publish text."""
-        interview = self.store.interview(interview_id)
-        export.check_publish_consent(interview)
+        """Write an export file; refused unless both participants agreed to publish text, and
+        for the blog post unless both approved the text as it is now."""
+        self.check_can_export(interview_id, fmt)
         self.store.require_writable()  # the status change must not fail after the file is out
         day = on_date or Date.today()
         text = self.render(interview_id, fmt, flavour=flavour, on_date=day)
-        name = export.default_filename(fmt, interview, flavour=flavour, date=day)
+        name = self.export_filename(interview_id, fmt, flavour=flavour)
+        folder = None
         if out is None:
             folder = Path(self.ctx.settings.export_folder or Path.cwd())
-            target = folder / name
         elif out.is_dir():
-            target = out / name
-        else:
+            folder = out
+        if folder is None:
             target = out
+        elif fmt == "markdown" and flavour == "jekyll" and _is_jekyll_site(folder):
+            # A Jekyll draft lives in _drafts/ and is named without a date.
+            (folder / "_drafts").mkdir(exist_ok=True)
+            target = folder / "_drafts" / name
+        else:
+            target = folder / name
+        assert target is not None
         written = export.write_atomic(target, text, force=force)
         self.store.update_interview(interview_id, status="exported")
         self._notify("interview", interview_id)
         return written
+
+    def export_filename(self, interview_id: int, fmt: str, *, flavour: str = "plain") -> str:
+        interview = self.store.interview(interview_id)
+        title = self.post_title(interview_id) if fmt == "markdown" else None
+        return export.default_filename(fmt, interview, flavour=flavour, title=title)
+
+
+def _is_jekyll_site(folder: Path) -> bool:
+    return (folder / "_config.yml").is_file() or (folder / "_drafts").is_dir()

@@ -269,5 +269,15 @@ def test_export_screen(reader: Reader) -> None:
             ("push button", "Save"),
             ("push button", "Copy to clipboard"),
             ("label", "Export status"),
+            # The post editor and what follows it: approval, review copy, publishing.
+            ("text", "Post title"),
+            ("text", "Intro"),
+            ("text", "Summary"),
+            ("text", "Tags"),
+            ("combo box", "Question 1:"),
+            ("check box", "Leave out lines that are only “Right.”, “Mm.” and the like"),
+            ("push button", "Approve for publishing"),
+            ("push button", "Save a review copy"),
+            ("push button", "Publish as draft"),
         ],
     )
