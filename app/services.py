@@ -32,7 +32,7 @@ from app.audio.takes import is_live
 from app.consent import changed_scopes, check_scopes, find_participant
 from app.context import AppContext
 from app.editing import TranscriptEdits
-from app.errors import InvalidInput, NotFound, NoTranscript
+from app.errors import BuddyError, Cancelled, InvalidInput, NotFound, NoTranscript
 from app.models import ROLES, Interview, Recording, Role, Script, Transcript, VoiceSample
 from app.names import steering_terms
 from app.notices import Change, Notices
@@ -595,8 +595,10 @@ class Services(PostServices):
                     on_note=on_note,
                     use_live=use_live,
                 )
-        except sqlite3.IntegrityError as exc:
-            if self.store.interview_exists(interview_id):
+        except (sqlite3.IntegrityError, BuddyError) as exc:
+            # Deleted meanwhile (another window or command): its audio or rows went away
+            # under the job; say that, not "the file does not exist" or a constraint.
+            if isinstance(exc, Cancelled) or self.store.interview_exists(interview_id):
                 raise
             raise NotFound(
                 f"Interview {interview_id} was deleted while it was being transcribed, so the "
