@@ -32,7 +32,7 @@ from app.audio.takes import is_live
 from app.consent import changed_scopes, check_scopes, find_participant
 from app.context import AppContext
 from app.editing import TranscriptEdits
-from app.errors import BuddyError, InvalidInput, NotFound, NoTranscript
+from app.errors import BuddyError, Cancelled, InvalidInput, NotFound, NoTranscript
 from app.models import ROLES, Interview, Recording, Role, Script, Transcript, VoiceSample
 from app.names import steering_terms
 from app.notices import Change, Notices
@@ -219,9 +219,9 @@ class Services(PostServices):
         found = find_participant(interview, participant)
         changed_scopes((), add=add, withdraw=withdraw)  # unknown scopes refused first
         self.store.require_writable()
-        with self.store.transaction():
-            # The latest record is read in the same transaction as the write: another window
-            # changing it meanwhile makes SQLite refuse this one (locked), never lose that one.
+        with self.store.write_transaction():
+            # The write lock is taken before the latest record is read: another window's
+            # change lands before or after this one, never lost in between.
             interview = self.store.interview(interview_id)
             current = interview.consent_for(found.id)
             scopes = changed_scopes(current.scopes if current else (), add=add, withdraw=withdraw)
@@ -604,8 +604,10 @@ class Services(PostServices):
                     on_note=on_note,
                     use_live=use_live,
                 )
-        except sqlite3.IntegrityError as exc:
-            if self.store.interview_exists(interview_id):
+        except (sqlite3.IntegrityError, BuddyError) as exc:
+            # Deleted meanwhile (another window or command): its audio or rows went away
+            # under the job; say that, not "the file does not exist" or a constraint.
+            if isinstance(exc, Cancelled) or self.store.interview_exists(interview_id):
                 raise
             raise NotFound(
                 f"Interview {interview_id} was deleted while it was being transcribed, so the "
