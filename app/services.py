@@ -32,7 +32,7 @@ from app.audio.takes import is_live
 from app.consent import changed_scopes, check_scopes, find_participant
 from app.context import AppContext
 from app.editing import TranscriptEdits
-from app.errors import InvalidInput, NotFound, NoTranscript
+from app.errors import BuddyError, InvalidInput, NotFound, NoTranscript
 from app.models import ROLES, Interview, Recording, Role, Script, Transcript, VoiceSample
 from app.names import steering_terms
 from app.notices import Change, Notices
@@ -49,6 +49,8 @@ from app.typed_names import MAX_TITLE, clean_name, clean_title
 
 if TYPE_CHECKING:
     from app.audio.recorder import Recorder
+    from app.publish.draft import PublishResult
+    from app.store.wordpress_drafts import WordPressDraft
     from app.transcription.live import LiveTranscriber, SegmentsCallback
 
 log = logging.getLogger(__name__)
@@ -697,6 +699,63 @@ class Services(PostServices):
         interview = self.store.interview(interview_id)
         title = self.post_title(interview_id) if fmt == "markdown" else None
         return export.default_filename(fmt, interview, flavour=flavour, title=title)
+
+    # -- publishing: a WordPress draft --------------------------------------------------------
+
+    def publish_wordpress(
+        self,
+        interview_id: int,
+        *,
+        site: str,
+        user: str,
+        password: str | None = None,
+        new_draft: bool = False,
+        timeout: float | None = None,
+    ) -> PublishResult:
+        """Create the post as a draft on the site, or update the draft made before.
+
+        ``password`` None uses the one kept in the system keyring; a new one is stored there
+        once the site accepted it. ``new_draft`` makes a new draft even if one was made before.
+        The site and user name (never the password) are remembered in the settings.
+        """
+        from app.publish import draft, wordpress
+
+        result = draft.publish(
+            self,
+            interview_id,
+            site=site,
+            user=user,
+            password=password,
+            new_draft=new_draft,
+            timeout=timeout or wordpress.TIMEOUT_S,
+        )
+        settings = self.ctx.settings
+        if (settings.wordpress_site, settings.wordpress_user) != (result.site, user.strip()):
+            try:
+                self.update_settings(wordpress_site=result.site, wordpress_user=user.strip())
+            except BuddyError:  # the draft is on the site; forgetting the address is no failure
+                log.warning("Could not remember the WordPress site in the settings")
+        return result
+
+    def wordpress_draft(self, interview_id: int, site: str) -> WordPressDraft | None:
+        """The draft this interview has on ``site``, if it was published there."""
+        from app.publish.wordpress import normalise_site
+        from app.store import wordpress_drafts
+
+        return wordpress_drafts.find(self.store, interview_id, normalise_site(site))
+
+    def wordpress_password_stored(self, site: str, user: str) -> bool:
+        from app.publish import secrets
+        from app.publish.wordpress import normalise_site
+
+        return secrets.get_password(normalise_site(site), user.strip()) is not None
+
+    def forget_wordpress_password(self, site: str, user: str) -> bool:
+        """Remove the password from the keyring; False when none was stored."""
+        from app.publish import secrets
+        from app.publish.wordpress import normalise_site
+
+        return secrets.delete_password(normalise_site(site), user.strip())
 
 
 def _is_jekyll_site(folder: Path) -> bool:

@@ -16,6 +16,7 @@ from app.cli import (
     edit_cmds,
     interview_cmds,
     post_cmds,
+    publish_cmd,
     record_cmd,
     script_cmds,
     voice_cmd,
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     edit_cmds.register(sub)
     voice_cmd.register(sub)
     post_cmds.register(sub)
+    publish_cmd.register(sub)
     return parser
 
 

@@ -353,3 +353,23 @@ def m010_i12post_posts_and_approvals(db: Database) -> None:
         not_null={"interview_id", "participant_id", "sha256", "text", "approved_at"},
     )
     db["approvals"].create_index(["interview_id"])
+
+
+@migrations()
+def m012_i12publish_wordpress_drafts(db: Database) -> None:
+    # Plain SQL for ON DELETE CASCADE: deleting an interview forgets its drafts' ids (the
+    # drafts themselves stay on the site), without every delete having to know this table.
+    db.execute(
+        """
+        CREATE TABLE wordpress_drafts (
+            id INTEGER PRIMARY KEY,
+            interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            site TEXT NOT NULL,
+            post_id INTEGER NOT NULL,
+            link TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (interview_id, site)
+        )
+        """
+    )

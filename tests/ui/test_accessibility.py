@@ -23,6 +23,7 @@ from ui.approve_dialog import ApproveDialog
 from ui.consent import ConsentDialog
 from ui.help_dialogs import AboutDialog, ShortcutsDialog
 from ui.import_dialog import ImportDialog
+from ui.publish_dialog import PublishDialog
 from ui.recovered_dialog import RecoveredDialog
 from ui.settings_dialog import SettingsDialog
 
@@ -184,8 +185,9 @@ def test_export_screen_post_editor_with_every_part_showing(qtbot, window, servic
         lambda w, s, i: ConsentDialog(s, i, w),
         lambda w, s, i: RecoveredDialog(["interview 1, take 1: recovered 0:42"], w),
         lambda w, s, i: _approve_dialog(w, s, i),
+        lambda w, s, i: PublishDialog(s, i, w),
     ],
-    ids=["settings", "shortcuts", "about", "import", "consent", "recovered", "approve"],
+    ids=["settings", "shortcuts", "about", "import", "consent", "recovered", "approve", "publish"],
 )
 def test_dialogs(qtbot, window, services, filled, make_dialog) -> None:
     dialog = make_dialog(window, services, filled.id)
