@@ -205,7 +205,7 @@ class ExportScreen(PostActions, QWidget):
             "P&ublish as draft…", "Send the post to a WordPress site as a draft", self.publish
         )
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.copy_button, self.open_button, self.publish_button):
+        for button in (self.save_button, self.copy_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.approval_label = QLabel(self)
