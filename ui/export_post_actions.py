@@ -119,24 +119,6 @@ class PostActions:
         self._say(f"Saved the review copy {written.name} in {written.parent}.")
         return written
 
-    def publish(self) -> QWidget | None:
-        """The publishing dialog, where this build has it."""
-        if self.interview_id is None:
-            return None
-        self.editor.save_now()
-        try:
-            from ui.publish_dialog import PublishDialog  # type: ignore[import-not-found]
-        except ImportError:
-            self._say(
-                "Publishing to a blog is not available in this build. Save the post, or a "
-                "review copy, instead."
-            )
-            return None
-        dialog = PublishDialog(self.services, self.interview_id, self)
-        dialog.published.connect(lambda result: self._say(result.sentence()))
-        dialog.open()
-        return dialog
-
 
 def _review_format(path: Path) -> str:
     return "review-docx" if path.suffix.lower() == ".docx" else "review-html"

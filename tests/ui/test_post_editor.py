@@ -194,20 +194,18 @@ def test_review_copies_are_written_and_the_html_renders(
     assert "review copy" in screen.status.text()
 
 
-def test_publish_says_so_when_this_build_cannot(
-    qtbot, services: Services, approved_interview: int, out: Path
+def test_publish_follows_the_approval_gate(
+    qtbot, services: Services, stored_interview: int, out: Path
 ) -> None:
-    screen = make_screen(qtbot, services, approved_interview, out)
-    try:
-        import ui.publish_dialog  # noqa: F401
-    except ImportError:
-        assert screen.publish() is None
-        assert "not available in this build" in screen.status.text()
-    else:  # the publishing branch is merged: the button opens its dialog
-        dialog = screen.publish()
-        assert dialog is not None
-        qtbot.addWidget(dialog)
-        dialog.close()
+    screen = make_screen(qtbot, services, stored_interview, out)
+    assert not screen.publish_button.isEnabled()  # consent given, approval not yet
+    approve_all(services, stored_interview)
+    screen.refresh()
+    assert screen.publish_button.isEnabled()
+    dialog = screen.publish()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    dialog.close()
 
 
 def test_a_misspelt_name_is_offered_once_and_fixed_everywhere(
