@@ -160,3 +160,26 @@ class CorrectionsMadeMeanwhile(BuddyError):
         "Your corrections were kept and the new transcription was not saved. Transcribe again "
         "if you want to replace them."
     )
+
+
+class CallAudioUnavailable(BuddyError):
+    """The call's sound (the computer's output) cannot be recorded on this computer."""
+
+    default_hint = (
+        "The other person is still recorded if the call plays through this computer's "
+        "speakers, but both voices then share one channel."
+    )
+
+
+class ApprovalMissing(BuddyError):
+    """Someone has not yet approved the post's final text for publishing."""
+
+    default_hint = "Approve it first, e.g. buddy-interviews approve ID --participant NAME"
+
+
+class ApprovalOutdated(ApprovalMissing):
+    """The post changed after it was approved; ``changes`` is a unified diff of the text."""
+
+    def __init__(self, message: str, hint: str | None = None, *, changes: str = "") -> None:
+        super().__init__(message, hint)
+        self.changes = changes

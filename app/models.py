@@ -14,11 +14,12 @@ SCOPES: tuple[str, ...] = ("record", "publish-text", "publish-audio")
 
 #: Bumped whenever the consent wording in resources/consent.md changes meaningfully, so that
 #: a stored consent always says which words the person agreed to.
-CONSENT_WORDING_VERSION = "1"
+CONSENT_WORDING_VERSION = "2"
 
 InterviewStatus = Literal["new", "recorded", "recovered", "transcribed", "edited", "exported"]
 RecordingStatus = Literal["recording", "complete", "recovered", "imported", "stopped-early"]
-MarkerKind = Literal["question", "pause", "overflow"]
+#: "call-lost": from here on the call channel of a call take is silence (its device vanished).
+MarkerKind = Literal["question", "pause", "overflow", "call-lost"]
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Script:
     guide: str
     questions: list[Question]
     description: str = ""
+    #: Suggested tags for the posts made with this script.
+    tags: list[str] = field(default_factory=list)
 
     @property
     def suggested_minutes(self) -> float:
@@ -69,6 +72,15 @@ class Interview:
     notes: str = ""
     #: The script's question texts frozen at creation, so later script edits never move headings.
     questions: list[str] = field(default_factory=list)
+    #: Held over a video call: takes record this laptop's microphone and the call's sound.
+    on_call: bool = False
+    #: Who sits at this laptop (their voice is the microphone); the other is on the call.
+    here_role: Role = "interviewer"
+
+    @property
+    def call_role(self) -> Role:
+        """The role of the person heard through the call."""
+        return "interviewee" if self.here_role == "interviewer" else "interviewer"
 
     def participant(self, role: Role) -> Participant | None:
         return next((p for p in self.participants if p.role == role), None)
@@ -126,10 +138,25 @@ class Recording:
     markers: list[Marker] = field(default_factory=list)
     #: False when the user left this take out: kept on disk, not transcribed or exported.
     included: bool = True
+    #: Whose voice each channel carries (a call: microphone, then the call), by role; empty
+    #: when the channels are one room's microphone and only the voices can tell people apart.
+    channel_roles: list[Role] = field(default_factory=list)
 
     @property
     def question_markers(self) -> list[Marker]:
         return sorted((m for m in self.markers if m.kind == "question"), key=lambda m: m.time_s)
+
+
+@dataclass
+class VoiceSample:
+    """A few seconds of one participant alone, kept to tell the voices apart."""
+
+    interview_id: int
+    participant_id: int
+    path: str  # relative to the data folder
+    duration_s: float
+    created_at: datetime
+    id: int | None = None
 
 
 @dataclass

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import export, takes
+from app.audio import playback
 from app.audio.decode import probe
 from app.audio.importer import (
     MarkerFile,
@@ -31,11 +32,15 @@ from app.audio.takes import is_live
 from app.consent import changed_scopes, check_scopes, find_participant
 from app.context import AppContext
 from app.editing import TranscriptEdits
-from app.errors import InvalidInput, NotFound, NoTranscript
-from app.models import Interview, Recording, Script, Transcript
+from app.errors import BuddyError, InvalidInput, NotFound, NoTranscript
+from app.models import ROLES, Interview, Recording, Role, Script, Transcript, VoiceSample
+from app.names import steering_terms
 from app.notices import Change, Notices
+from app.post_services import PostServices
 from app.scripts import ScriptLibrary
 from app.settings import Settings
+from app.speakers import samples as voice_samples
+from app.speakers.embed import Embedder
 from app.store.errors import translate_os
 from app.transcription import load_engine
 from app.transcription.engine import Engine
@@ -44,11 +49,14 @@ from app.typed_names import MAX_TITLE, clean_name, clean_title
 
 if TYPE_CHECKING:
     from app.audio.recorder import Recorder
+    from app.publish.draft import PublishResult
+    from app.store.wordpress_drafts import WordPressDraft
+    from app.transcription.live import LiveTranscriber, SegmentsCallback
 
 log = logging.getLogger(__name__)
 
 
-class Services:
+class Services(PostServices):
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.store = ctx.store
@@ -60,6 +68,8 @@ class Services:
         self.notices = Notices()
         #: Every transcript edit, one call per user action (see app/editing.py).
         self.edits = TranscriptEdits(self.store, self._notify)
+        #: One voice model for every transcription; its session loads on first use.
+        self._embedder = Embedder()
 
     def _notify(self, kind: str, interview_id: int | None = None) -> None:
         self.notices.publish(Change(kind, interview_id))
@@ -67,7 +77,14 @@ class Services:
     # -- interviews -------------------------------------------------------------------------
 
     def new_interview(
-        self, title: str, *, interviewer: str, interviewee: str, script_id: str | None = None
+        self,
+        title: str,
+        *,
+        interviewer: str,
+        interviewee: str,
+        script_id: str | None = None,
+        on_call: bool = False,
+        here_role: str = "interviewer",
     ) -> Interview:
         title = clean_title(title)
         interviewer = clean_name(interviewer, what="interviewer's name")
@@ -80,6 +97,8 @@ class Services:
             interviewee=interviewee,
             script_id=script_id,
             questions=[q.text for q in script.questions] if script else (),
+            on_call=on_call,
+            here_role=here_role,
         )
         self._notify("interview", interview.id)
         return interview
@@ -111,10 +130,12 @@ class Services:
                     "Stop the recording first, then delete the interview.",
                 )
         self.store.require_writable()
+        # The playback mixes are copies of the audio: they go with it.
+        mixes = [playback.mix_path(self.paths, r) for r in self.store.recordings(interview_id)]
         relatives = self.store.delete_interview(interview_id)
         # Ids are never reused, so every file named for this interview is its own: takes
         # whose rows were removed earlier, copies left by an interrupted import.
-        files = {self.paths.data / r for r in relatives}
+        files = {self.paths.data / r for r in relatives} | set(mixes)
         if self.paths.audio.is_dir():
             files.update(self.paths.audio.glob(f"interview-{interview_id}-*"))
         for path in files:
@@ -221,7 +242,15 @@ class Services:
         title = f"{old.title} (return)"
         if len(title) > MAX_TITLE:
             title = old.title  # the title was already as long as a title may be
-        new = self.new_interview(title, interviewer=who, interviewee=whom, script_id=old.script_id)
+        new = self.new_interview(
+            title,
+            interviewer=who,
+            interviewee=whom,
+            script_id=old.script_id,
+            # Still on the call, each at the same computer: the roles change hands.
+            on_call=old.on_call,
+            here_role=old.call_role,
+        )
         swapped = {"interviewer": "interviewee", "interviewee": "interviewer"}
         earlier: dict[str, list[str]] = {}
         for p in old.participants:
@@ -241,12 +270,43 @@ class Services:
         source: Path,
         *,
         markers: MarkerFile | Path | None = None,
+        channel_roles: Sequence[Role] | None = None,
     ) -> Recording:
+        """Import a file; a two-channel file is taken as a call (see ``channel_roles``).
+
+        ``channel_roles`` says whose voice each channel carries; for a two-channel file it
+        defaults to the interviewer on the first and the interviewee on the second, and an
+        empty list means the channels are one room's sound (the voices tell people apart).
+        """
         if isinstance(markers, Path):
             markers = read_markers(markers)
-        recording = import_audio(self.store, self.paths, interview_id, source, markers=markers)
+        roles = self._channel_roles(source, channel_roles)
+        with self.store.transaction():
+            recording = import_audio(self.store, self.paths, interview_id, source, markers=markers)
+            if roles:
+                recording = self.store.set_channel_roles(recording.id, roles)
         self._notify("recordings", interview_id)
         return recording
+
+    @staticmethod
+    def _channel_roles(source: Path, channel_roles: Sequence[Role] | None) -> list[Role]:
+        """Whose voice each channel of a file carries: checked when given; for a two-channel
+        file taken as a call (interviewer first) unless said otherwise; else none."""
+        roles = list(channel_roles) if channel_roles is not None else None
+        if roles and (len(roles) != 2 or set(roles) != set(ROLES)):
+            raise InvalidInput(
+                "Say which channel is the interviewer and which the interviewee.",
+                "Give two roles, one of each: interviewer,interviewee or interviewee,interviewer.",
+            )
+        channels = probe(Path(source).expanduser()).channels
+        if roles and channels != 2:
+            raise InvalidInput(
+                f"The file has {channels} channel(s), so no channel can be one person's.",
+                "Leave out the channel roles for a recording that is not two-channel.",
+            )
+        if roles is None and channels == 2:
+            roles = list(ROLES)
+        return roles or []
 
     def check_audio(self, source: Path) -> None:
         """Refuse (``AudioUnreadable``) a file that is not audio, before anything else."""
@@ -262,13 +322,16 @@ class Services:
         script_id: str | None = None,
         consent: Iterable[str] = (),
         markers: MarkerFile | Path | None = None,
+        channel_roles: Sequence[Role] | None = None,
     ) -> Recording:
         """Create an interview for an audio file: the interview, both people's consent and the
         take appear together, or (refused, failed, killed) none of them."""
         if isinstance(markers, Path):
             markers = read_markers(markers)
         consent = check_scopes(consent)
-        probe(source)  # refuse bad audio before anything is written
+        roles = self._channel_roles(
+            source, channel_roles
+        )  # also refuses bad audio before any write
         self.store.require_writable()
         staged = stage_audio(self.paths, source)
         try:
@@ -282,10 +345,45 @@ class Services:
                 recording = commit_import(
                     self.store, self.paths, interview.id, staged, markers=markers
                 )
+                if roles:
+                    recording = self.store.set_channel_roles(recording.id, roles)
         finally:
             staged.discard()
         self._notify("recordings", recording.interview_id)
         return recording
+
+    # -- voice samples ----------------------------------------------------------------------
+
+    def voice_samples(self, interview_id: int) -> list[VoiceSample]:
+        return self.store.voice_samples(interview_id)
+
+    def add_voice_sample(
+        self, interview_id: int, participant: str | int, source: Path
+    ) -> VoiceSample:
+        """Keep a clip of that person alone (a file) as their voice sample."""
+        return voice_samples.import_sample(
+            self.store, self.paths, interview_id, participant, source
+        )
+
+    def save_voice_sample(
+        self, interview_id: int, participant: str | int, audio: Any
+    ) -> VoiceSample:
+        """Keep recorded 16 kHz mono audio as that person's voice sample (replacing any)."""
+        return voice_samples.save_sample(self.store, self.paths, interview_id, participant, audio)
+
+    def delete_voice_sample(self, interview_id: int, participant: str | int) -> None:
+        found = voice_samples.find_participant(self.store.interview(interview_id), participant)
+        removed = self.store.delete_voice_sample(interview_id, found.id)  # type: ignore[arg-type]
+        voice_samples.remove_files(self.paths, removed)
+
+    def voice_clip(self, *, device: Any = None, stream_factory: Any = None) -> Any:
+        """A microphone clip recorder for a voice sample (not started yet)."""
+        from app.audio.clip import ClipRecorder
+
+        return ClipRecorder(
+            device=device if device is not None else (self.ctx.settings.input_device or None),
+            stream_factory=stream_factory,
+        )
 
     def recorder(
         self,
@@ -295,6 +393,9 @@ class Services:
         on_level: Callable[[Any], None] | None = None,
         on_event: Callable[[str, str], None] | None = None,
         stream_factory: Callable[..., Any] | None = None,
+        on_call_level: Callable[[Any], None] | None = None,
+        on_notice: Callable[[str, str], None] | None = None,
+        loopback: Callable[[], Any] | None = None,
     ) -> Recorder:
         """A recorder for a new take of this interview (not started yet)."""
         # Imported here: the recorder pulls in the sound stack, not needed to open the window.
@@ -316,6 +417,10 @@ class Services:
             stream_factory=stream_factory,
             on_level=on_level,
             on_event=ended,
+            on_call_level=on_call_level,
+            on_notice=on_notice,
+            # On a call: how to find the call's sound (tests pass a stand-in).
+            **({"loopback": loopback} if loopback is not None else {}),
         )
         stop = recorder.stop
 
@@ -379,6 +484,15 @@ class Services:
     def audio_file(self, recording: Recording) -> Path:
         return self.paths.data / recording.path
 
+    def playback_file(self, recording: Recording) -> Path:
+        """What the player plays: the take itself, or the mono mix of a two-channel take
+        (made if needed, which takes a moment for a long take: run it in the background)."""
+        return playback.playback_file(self.paths, recording)
+
+    def playback_ready(self, recording: Recording) -> bool:
+        """True when ``playback_file`` returns at once (nothing to mix)."""
+        return not playback.needs_mix(self.paths, recording)
+
     # -- transcription ----------------------------------------------------------------------
 
     def engine(self, name: str | None = None, model: str | None = None) -> Engine:
@@ -389,6 +503,56 @@ class Services:
             if key not in self._engines:
                 self._engines[key] = load_engine(name, model=model, paths=self.paths)
             return self._engines[key]
+
+    def live_transcriber(
+        self,
+        *,
+        on_segments: SegmentsCallback | None = None,
+        interview_id: int | None = None,
+    ) -> LiveTranscriber | None:
+        """A live transcriber for the next take, or None when the setting turns it off.
+
+        It uses the chosen engine and model with one thread of its own (a separate instance,
+        so a transcription running meanwhile keeps its threads), which on a two-core laptop
+        leaves the other core to the recorder and the window.
+        """
+        settings = self.ctx.settings
+        if not settings.live_transcription:
+            return None
+        from app.transcription.live import LiveTranscriber
+
+        name, model = settings.engine, settings.model or None
+        key = (name, f"{model or ''}#live")
+        with self._engine_lock:
+            if key not in self._engines:
+                self._engines[key] = load_engine(name, model=model, paths=self.paths, cpu_threads=1)
+            engine = self._engines[key]
+        glossary = list(settings.glossary)
+        if interview_id is not None:
+            # The same steering as the offline run: the live text may become the transcript.
+            glossary = steering_terms(self.store.interview(interview_id), glossary)
+        return LiveTranscriber(
+            self.store,
+            engine,
+            language=settings.language or None,
+            glossary=glossary,
+            on_segments=on_segments,
+        )
+
+    def prepare_finishing_engine(self) -> Engine:
+        """The engine that finishes a live take after Stop (the chosen one, all threads,
+        normal priority), loaded now in the background so Stop does not wait for it."""
+        engine = self.engine()
+
+        def load() -> None:
+            try:
+                if hasattr(engine, "load"):
+                    engine.load()
+            except Exception:  # reported when it is used
+                log.info("Preloading the speech model failed", exc_info=True)
+
+        threading.Thread(target=load, name="engine-preload", daemon=True).start()
+        return engine
 
     def transcribe(
         self,
@@ -401,9 +565,18 @@ class Services:
         discard_edits: bool = False,
         on_progress: Callable[[float], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
+        on_note: Callable[[Any], None] | None = None,
+        use_live: bool = True,
     ) -> Transcript:
+        """Transcribe the interview's take; a take whose live transcription completed with
+        the same engine and model is attributed from it instead of being run again."""
         settings = self.ctx.settings
-        self.store.interview(interview_id)
+        # The names typed in before recording (and the title's proper nouns) always steer
+        # recognition, on top of the glossary: that is what makes "Kieran" not "Karen".
+        terms = steering_terms(
+            self.store.interview(interview_id),
+            list(glossary) if glossary is not None else list(settings.glossary),
+        )
         self.store.require_writable()  # before minutes of work, not after
         loaded = self.engine(engine, model)
         # While the job runs, edits are refused with a message rather than replaced at its end.
@@ -416,10 +589,13 @@ class Services:
                     interview_id,
                     loaded,
                     language=language if language is not None else (settings.language or None),
-                    glossary=list(glossary) if glossary is not None else list(settings.glossary),
+                    glossary=terms,
                     discard_edits=discard_edits,
                     on_progress=on_progress,
                     should_cancel=should_cancel,
+                    embedder=self._embedder,
+                    on_note=on_note,
+                    use_live=use_live,
                 )
         except sqlite3.IntegrityError as exc:
             if self.store.interview_exists(interview_id):
@@ -466,6 +642,8 @@ class Services:
             raise InvalidInput(
                 f"Unknown flavour '{flavour}'.", f"Use {', '.join(export.FLAVOURS)}."
             )
+        if fmt == "markdown":
+            return self.render_post_markdown(interview_id, flavour=flavour, on_date=on_date)
         interview = self.store.interview(interview_id)
         transcript = self.require_transcript(interview_id)
         # Every included take, in order; captions run on one timeline across them.
@@ -477,7 +655,9 @@ class Services:
         )
 
     def check_can_publish(self, interview_id: int) -> None:
+        """Consent first, then every participant's approval of exactly this text."""
         export.check_publish_consent(self.store.interview(interview_id))
+        self.check_approved(interview_id)
 
     def export(
         self,
@@ -489,21 +669,94 @@ class Services:
         force: bool = False,
         on_date: Date | None = None,
     ) -> Path:
-        """Write an export file; refused unless both participants agreed to publish text."""
-        interview = self.store.interview(interview_id)
-        export.check_publish_consent(interview)
+        """Write an export file; refused unless both participants agreed to publish text, and
+        for the blog post unless both approved the text as it is now."""
+        self.check_can_export(interview_id, fmt)
         self.store.require_writable()  # the status change must not fail after the file is out
         day = on_date or Date.today()
         text = self.render(interview_id, fmt, flavour=flavour, on_date=day)
-        name = export.default_filename(fmt, interview, flavour=flavour, date=day)
+        name = self.export_filename(interview_id, fmt, flavour=flavour)
+        folder = None
         if out is None:
             folder = Path(self.ctx.settings.export_folder or Path.cwd())
-            target = folder / name
         elif out.is_dir():
-            target = out / name
-        else:
+            folder = out
+        if folder is None:
             target = out
+        elif fmt == "markdown" and flavour == "jekyll" and _is_jekyll_site(folder):
+            # A Jekyll draft lives in _drafts/ and is named without a date.
+            (folder / "_drafts").mkdir(exist_ok=True)
+            target = folder / "_drafts" / name
+        else:
+            target = folder / name
+        assert target is not None
         written = export.write_atomic(target, text, force=force)
         self.store.update_interview(interview_id, status="exported")
         self._notify("interview", interview_id)
         return written
+
+    def export_filename(self, interview_id: int, fmt: str, *, flavour: str = "plain") -> str:
+        interview = self.store.interview(interview_id)
+        title = self.post_title(interview_id) if fmt == "markdown" else None
+        return export.default_filename(fmt, interview, flavour=flavour, title=title)
+
+    # -- publishing: a WordPress draft --------------------------------------------------------
+
+    def publish_wordpress(
+        self,
+        interview_id: int,
+        *,
+        site: str,
+        user: str,
+        password: str | None = None,
+        new_draft: bool = False,
+        timeout: float | None = None,
+    ) -> PublishResult:
+        """Create the post as a draft on the site, or update the draft made before.
+
+        ``password`` None uses the one kept in the system keyring; a new one is stored there
+        once the site accepted it. ``new_draft`` makes a new draft even if one was made before.
+        The site and user name (never the password) are remembered in the settings.
+        """
+        from app.publish import draft, wordpress
+
+        result = draft.publish(
+            self,
+            interview_id,
+            site=site,
+            user=user,
+            password=password,
+            new_draft=new_draft,
+            timeout=timeout or wordpress.TIMEOUT_S,
+        )
+        settings = self.ctx.settings
+        if (settings.wordpress_site, settings.wordpress_user) != (result.site, user.strip()):
+            try:
+                self.update_settings(wordpress_site=result.site, wordpress_user=user.strip())
+            except BuddyError:  # the draft is on the site; forgetting the address is no failure
+                log.warning("Could not remember the WordPress site in the settings")
+        return result
+
+    def wordpress_draft(self, interview_id: int, site: str) -> WordPressDraft | None:
+        """The draft this interview has on ``site``, if it was published there."""
+        from app.publish.wordpress import normalise_site
+        from app.store import wordpress_drafts
+
+        return wordpress_drafts.find(self.store, interview_id, normalise_site(site))
+
+    def wordpress_password_stored(self, site: str, user: str) -> bool:
+        from app.publish import secrets
+        from app.publish.wordpress import normalise_site
+
+        return secrets.get_password(normalise_site(site), user.strip()) is not None
+
+    def forget_wordpress_password(self, site: str, user: str) -> bool:
+        """Remove the password from the keyring; False when none was stored."""
+        from app.publish import secrets
+        from app.publish.wordpress import normalise_site
+
+        return secrets.delete_password(normalise_site(site), user.strip())
+
+
+def _is_jekyll_site(folder: Path) -> bool:
+    return (folder / "_config.yml").is_file() or (folder / "_drafts").is_dir()

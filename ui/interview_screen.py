@@ -16,6 +16,7 @@ from app.services import Services
 from app.settings import Settings
 from ui import tasks
 from ui.announce import announce
+from ui.captions import CaptionWindow
 from ui.consent import ConsentDialog
 from ui.errors import show_error
 from ui.interview_controls import ControlKeys, fmt_clock, question_texts
@@ -54,6 +55,8 @@ RETURN_NOTE = (
 
 class InterviewScreen(InterviewLayout):
     transcribe_requested = Signal(int)
+    #: A take's live transcript is finished (or failed): put it in the transcript now.
+    live_transcript_ready = Signal(int)
     open_requested = Signal(int)  # another interview should be shown (after "Swap roles")
     status_message = Signal(str)
     recording_changed = Signal(bool)
@@ -74,6 +77,9 @@ class InterviewScreen(InterviewLayout):
         self.services = services
         self.settings = settings
         self.recorder_factory = recorder_factory
+        #: On a call: how the call's sound is found (None: the system's output; tests, a
+        #: stand-in).
+        self.loopback: Any = None
         self.stream_factory = stream_factory
         self.interview: Interview | None = None
         self.script: Script | None = None
@@ -92,6 +98,10 @@ class InterviewScreen(InterviewLayout):
         self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_DELAY_MS)
         self._notes_timer.timeout.connect(self.save_notes)
         on_change(services.notices, self._on_change)
+        self.voices.finished.connect(self._voices_done)
+        self.voices.about_to_record.connect(self._release_mic_check)
+        self.captions_window: CaptionWindow | None = None
+        self._apply_caption_settings()
 
     # -- loading --------------------------------------------------------------------------
 
@@ -113,9 +123,40 @@ class InterviewScreen(InterviewLayout):
         self.notes.blockSignals(False)
         self.notes_state.setText("")
         self.banner.hide()
+        self._show_call_side()
+        self.voices.load(
+            self.services, self.interview, device=self._device(), stream_factory=self.stream_factory
+        )
+        self.order_voice_step()
         self.shown_question = 0
         self._show_question()
         self._update()
+
+    def _show_call_side(self) -> None:
+        """On a call two meters show while recording: this laptop's microphone and the call."""
+        assert self.interview is not None
+        on_call = self.interview.on_call
+        here = self.interview.participant(self.interview.here_role)
+        there = self.interview.participant(self.interview.call_role)
+        self.call_row.setVisible(on_call)
+        self.call_status.setVisible(on_call)
+        self.call_meter.set_level(None)
+        if not on_call:
+            self.meter_label.setText("")
+            self.meter_label.hide()
+            self.meter.set_name("Input level")
+            return
+        you = here.name if here else "You"
+        them = there.name if there else "The call"
+        self.meter_label.setText(f"{you} (here):")
+        self.meter_label.show()
+        self.meter.set_name(f"{you}'s microphone level")
+        self.call_meter_label.setText(f"{them} (the call):")
+        self.call_meter.set_name(f"The call's level ({them})")
+        self.call_status.setText(
+            f"On a call: recording keeps {you}'s microphone and the call's sound (what this "
+            f"computer plays, {them}'s voice) apart, so each voice gets the right name."
+        )
 
     def _heading_text(self) -> str:
         assert self.interview is not None
@@ -129,6 +170,74 @@ class InterviewScreen(InterviewLayout):
     def reload_settings(self, settings: Settings) -> None:
         self.settings = settings
         self.keys.apply(settings)
+        self._apply_caption_settings()
+
+    # -- live captions --------------------------------------------------------------------
+
+    def _apply_caption_settings(self) -> None:
+        s = self.settings
+        self.captions_toggle.blockSignals(True)
+        self.captions_toggle.setChecked(s.live_captions)
+        self.captions_toggle.blockSignals(False)
+        self.captions_box.setEnabled(s.live_transcription)
+        self.captions_note.setText(
+            ""
+            if s.live_transcription
+            else "Live transcription is off, so there are no captions. Turn it on in "
+            "Settings, Transcription; the take is then transcribed while you talk."
+        )
+        self._place_captions()
+        if s.captions_window and s.live_captions and s.live_transcription:
+            self.open_captions_window()
+
+    def _place_captions(self) -> None:
+        window_open = self.captions_window is not None and self.captions_window.isVisible()
+        on = self.captions_toggle.isChecked()
+        self.captions.setVisible(on and not window_open)
+        if self.captions_window is not None and not on:
+            self.captions_window.hide()
+
+    def show_captions(self, on: bool) -> None:
+        """The pair's choice: captions on or off (kept for next time)."""
+        if self.settings.live_captions != on:
+            self.settings.live_captions = on
+            try:
+                self.settings.save(self.services.paths.settings_file)
+            except OSError:
+                log.warning("Could not save the captions setting", exc_info=True)
+        self._place_captions()
+        self._tell("Live captions shown." if on else "Live captions hidden.")
+
+    def open_captions_window(self) -> CaptionWindow:
+        if self.captions_window is None:
+            self.captions_window = CaptionWindow(self)
+            self.captions_window.closed.connect(self._captions_window_closed)
+        self.captions_window.view.show_lines(self.captions.lines)
+        if not self.captions_toggle.isChecked():
+            self.captions_toggle.setChecked(True)
+        self.captions_window.show()
+        self.captions_window.raise_()
+        self._place_captions()
+        return self.captions_window
+
+    def _captions_window_closed(self) -> None:
+        self.captions.setVisible(self.captions_toggle.isChecked())
+
+    def _live_segments(self, segments: list) -> None:
+        self.captions.add(segments)
+        if self.captions_window is not None:
+            self.captions_window.view.show_lines(self.captions.lines)
+
+    def _live_finished(self, interview_id: int, outcome: Any) -> None:
+        """The take's live transcript is complete (or not): the job puts it in the
+        transcript, or transcribes the whole take when live transcription did not finish."""
+        if outcome.state == "complete":
+            self._tell("Live transcript finished. Putting it into the transcript.")
+        else:
+            self._tell(
+                f"{outcome.message} Transcribing the whole take now instead.", assertive=True
+            )
+        self.live_transcript_ready.emit(interview_id)
 
     # -- questions ------------------------------------------------------------------------
 
@@ -194,13 +303,22 @@ class InterviewScreen(InterviewLayout):
             self.mic_check = None
             self.mic_button.setText("Check &microphone")
             self.meter.set_level(None)
+            self.call_meter.set_level(None)
             self.mic_status.setText("Check stopped.")
             return
         if self.session is not None and self.session.active:
             self.mic_status.setText("The meter shows the recording's level while you record.")
             return
-        check = MicCheck(device=self._device(), stream_factory=self.stream_factory)
+        on_call = self.interview is not None and self.interview.on_call
+        check = MicCheck(
+            device=self._device(),
+            stream_factory=self.stream_factory,
+            call=on_call,
+            loopback=self.loopback,
+        )
         check.level.connect(self._show_level)
+        check.call_level.connect(self.call_meter.set_level)
+        check.call_note.connect(self._call_check_note)
         check.failed.connect(self._mic_failed)
         check.running_changed.connect(lambda on: self._mic_running(check, on))
         self.mic_check = check
@@ -217,6 +335,17 @@ class InterviewScreen(InterviewLayout):
         )
         announce(self, self.mic_status.text())
 
+    def _call_check_note(self, note: str) -> None:
+        """On a call, the check also listens to the call's sound; say if it cannot."""
+        if note:
+            self.call_status.setText(f"Problem: {note}")
+            announce(self, self.call_status.text(), assertive=True)
+        else:
+            self.call_status.setText(
+                "The call's sound is being checked too: when the other person speaks, the "
+                "call's meter moves."
+            )
+
     def _mic_failed(self, error: BaseException) -> None:
         self.mic_check = None
         self.mic_button.setText("Check &microphone")
@@ -227,6 +356,17 @@ class InterviewScreen(InterviewLayout):
 
     def _show_level(self, level: Level) -> None:
         self.meter.set_level(level)
+
+    # -- voice samples --------------------------------------------------------------------
+
+    def _release_mic_check(self) -> None:
+        if self.mic_check is not None:
+            self.toggle_mic_check()  # one user of the device at a time
+
+    def _voices_done(self) -> None:
+        # Both samples kept or the step skipped: the next thing to do is to record.
+        if self.record_button.isEnabled():
+            self.record_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- recording ------------------------------------------------------------------------
 
@@ -246,6 +386,7 @@ class InterviewScreen(InterviewLayout):
             return
         if self.mic_check is not None:
             self.toggle_mic_check()  # one user of the device at a time
+        self.voices.cancel()
         try:
             session = RecordingSession(
                 self.services,
@@ -253,16 +394,25 @@ class InterviewScreen(InterviewLayout):
                 device=self._device(),
                 recorder_factory=self.recorder_factory,
                 stream_factory=self.stream_factory,
+                loopback=self.loopback,
                 parent=self,
             )
         except Exception as exc:
             show_error(self, exc)
             return
         session.level.connect(self._show_level)
+        session.call_level.connect(self.call_meter.set_level)
+        session.notice.connect(self._call_notice)
         session.state_changed.connect(self._state_changed)
         session.event.connect(self._recorder_event)
         session.failed.connect(lambda e: show_error(self, e))
         session.stopped.connect(self._take_saved)
+        session.live_segments.connect(self._live_segments)
+        interview_id = self.interview.id
+        session.live_finished.connect(lambda outcome: self._live_finished(interview_id, outcome))
+        self.captions.clear_lines()
+        if self.captions_window is not None:
+            self.captions_window.view.clear_lines()
         self.session = session
         self.shown_question = 0
         self._show_question()
@@ -318,6 +468,7 @@ class InterviewScreen(InterviewLayout):
         elif state in ("stopped", "failed"):
             self._clock.stop()
             self.meter.set_level(None)
+            self.call_meter.set_level(None)
             if state == "failed":
                 self._tell("Recording did not start or did not stop cleanly.", assertive=True)
         self._tick()
@@ -332,6 +483,13 @@ class InterviewScreen(InterviewLayout):
         # Device gone, disk full: the take is already closed and kept. Say so, plainly.
         self._banner(message)
         self._tell(f"Recording stopped. {message}", assertive=True)
+
+    def _call_notice(self, kind: str, message: str) -> None:
+        # The take goes on (microphone only from here): say so where the meters are, and aloud.
+        self.call_status.setText(message)
+        self.call_status.show()
+        self._banner(message)
+        self._tell(message, assertive=True)
 
     def _take_saved(self, result: Any) -> None:
         if result is not None and not getattr(result, "message", ""):
@@ -363,6 +521,7 @@ class InterviewScreen(InterviewLayout):
         self.stop_button.setEnabled(state in ("recording", "paused"))
         self.swap_button.setEnabled(interview is not None and not busy)
         self.consent_button.setEnabled(interview is not None and not busy)
+        self.voices.setEnabled(interview is not None and not busy)
         usable = self.services.takes(interview.id) if interview is not None else []
         included = [t for t in usable if t.included]
         self.transcribe_button.setEnabled(bool(included) and not busy)
@@ -466,6 +625,7 @@ class InterviewScreen(InterviewLayout):
 
     def shutdown(self) -> None:
         self.save_notes()
+        self.voices.cancel()
         if self.mic_check is not None:
             self.mic_check.stop()
         if self.session is not None:

@@ -29,6 +29,7 @@ from app.models import Recording, Segment
 from app.notices import Change
 from app.services import Services
 from app.takes import usable_takes
+from ui import tasks
 from ui.announce import announce
 from ui.editor_toolbar import make_action, make_toolbar, reserve_width, together
 from ui.errors import show_error
@@ -113,6 +114,10 @@ class TranscriptEditor(QWidget):
         self.split_action = a("Split", "Ctrl+Shift+S", self.split, "Split at the text cursor")
         self.merge_action = a("Merge with next", "Ctrl+M", self.merge, "Join with the next one")
         self.redact_action = a("Redact", "Ctrl+R", self.toggle_redact, "Leave out of exports")
+        self.quote_action = a(
+            "Use as pull quote", "Ctrl+Shift+U", self.use_as_pull_quote,
+            "Show this line as a quote at the top of the post",
+        )  # fmt: skip
         self.interviewer_action = a(
             "Interviewer", "Ctrl+1", lambda: self.set_speaker_role("interviewer"), "Speaker"
         )
@@ -161,6 +166,7 @@ class TranscriptEditor(QWidget):
             [
                 *(self.undo_action, self.redo_action, self.find_action, self.replace_action),
                 *(self.edit_action, self.split_action, self.merge_action, self.redact_action),
+                self.quote_action,
             ],
             together(self.speaker_label, self.speaker),
         )
@@ -395,12 +401,34 @@ class TranscriptEditor(QWidget):
         return next((t for t in self.takes if t.id == recording_id), None)
 
     def _use_take(self, take: Recording | None) -> None:
-        """Point the player at one take's file (segments' times are on its timeline)."""
+        """Point the player at one take's file (segments' times are on its timeline).
+
+        A two-channel (call) take plays as one mono mix, both voices in both ears. Making the
+        mix reads the whole take, so it runs in the background once; until it is ready the
+        take's own file plays (the voices then come one from each side)."""
         self._take_of_player = take.id if take is not None else None
-        path: Path | None = self.services.audio_file(take) if take is not None else None
+        path: Path | None = None
+        if take is not None:
+            ready = self.services.playback_ready(take)
+            path = self.services.playback_file(take) if ready else self.services.audio_file(take)
+            if not ready:
+                self._mix_in_background(take)
         if self.player.source != path:
             self.player.set_source(path)
         self._on_position(0.0)
+
+    def _mix_in_background(self, take: Recording) -> None:
+        def ready(path: Path) -> None:
+            # The user may have moved on, or be listening: switch only when it is harmless.
+            if self._take_of_player == take.id and not self.player.is_playing:
+                self.player.set_source(path)
+
+        tasks.run_task(
+            "mix the take for playback",
+            lambda: self.services.playback_file(take),
+            on_success=ready,
+            on_failure=lambda error: show_error(self, error),
+        )
 
     def toggle_play(self) -> None:
         if self.player.is_playing:
@@ -489,6 +517,17 @@ class TranscriptEditor(QWidget):
         self.redact_action.setText("Unredact" if seg.redacted else "Redact")
         found = self.speaker.findData(seg.speaker)
         self.speaker.setCurrentIndex(found if found >= 0 else self.speaker.count() - 1)
+
+    def use_as_pull_quote(self) -> None:
+        segment = self._target()
+        if segment is None or self.interview_id is None:
+            return
+        try:
+            self.services.set_pull_quote(self.interview_id, segment)
+        except BuddyError as error:
+            show_error(self, error)
+            return
+        self.say("This line is now the post's pull quote; see it on the Export screen.")
 
     def say(self, message: str) -> None:
         """Show a status sentence and have screen readers read it out."""

@@ -82,6 +82,68 @@ def load_audio(path: Path, *, sample_rate: int = WHISPER_RATE) -> np.ndarray:
     return samples
 
 
+def load_channels(path: Path, *, sample_rate: int = WHISPER_RATE) -> np.ndarray:
+    """Decode ``path`` into (frames, channels) float32 at ``sample_rate``, channels kept apart.
+
+    Used where who is speaking comes from which channel carries the voice (a call's take).
+    """
+    path = Path(path)
+    _check_file(path)
+    try:
+        sound = soundfile.SoundFile(str(path))
+    except (soundfile.LibsndfileError, RuntimeError):
+        sound = None
+    if sound is None:
+        from faster_whisper.audio import decode_audio
+
+        try:
+            left, right = decode_audio(str(path), sampling_rate=sample_rate, split_stereo=True)
+        except Exception as exc:  # PyAV raises many kinds; all mean "cannot read this"
+            raise _unreadable(path) from exc
+        return np.stack([left, right], axis=1).astype(np.float32)
+    with sound:
+        if sound.frames == 0:
+            raise _empty(path)
+        data = sound.read(dtype="float32", always_2d=True)
+        rate = sound.samplerate
+    if rate == sample_rate:
+        return data
+    columns = [
+        np.concatenate(list(_resample(iter([data[:, c : c + 1]]), rate, sample_rate)))
+        for c in range(data.shape[1])
+    ]
+    frames = min(len(c) for c in columns)
+    return np.stack([c[:frames] for c in columns], axis=1).astype(np.float32)
+
+
+def iter_audio(path: Path, *, sample_rate: int = WHISPER_RATE) -> Iterator[np.ndarray]:
+    """Decode ``path`` piece by piece (mono float32 at ``sample_rate``), so a long take is
+    never in memory whole. Formats only FFmpeg reads (M4A/AAC) are decoded at once."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        sound = soundfile.SoundFile(str(path))
+    except (soundfile.LibsndfileError, RuntimeError):
+        sound = None
+    if sound is None:
+        samples = _decode_with_av(path, sample_rate)
+        if samples.size == 0:
+            raise _empty(path)
+        for start in range(0, samples.size, _BLOCK_FRAMES):
+            yield samples[start : start + _BLOCK_FRAMES]
+        return
+    with sound:
+        if sound.frames == 0:
+            raise _empty(path)
+        blocks: Iterator[np.ndarray] = (
+            _mono(block)
+            for block in sound.blocks(blocksize=_BLOCK_FRAMES, dtype="float32", always_2d=True)
+        )
+        if sound.samplerate != sample_rate:
+            blocks = _resample(blocks, sound.samplerate, sample_rate)
+        yield from blocks
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         raise AudioUnreadable(f"The audio file {path} does not exist.")

@@ -13,9 +13,10 @@ from app.cli.interview_cmds import interview_json
 from app.cli.output import write_stdout
 from app.context import AppContext
 from app.errors import ConsentMissing, InvalidInput
-from app.models import SCOPES
+from app.models import ROLES, SCOPES, Role
 from app.services import Services
 from app.transcription import ENGINES
+from app.transcription.progress import ProgressNote
 
 
 class TerminalProgress:
@@ -27,18 +28,24 @@ class TerminalProgress:
         self.tty = stream.isatty()
         self.started = time.monotonic()
         self._last_step = -1
+        self._stage = ""
+        self._text = ""
+
+    def note(self, note: ProgressNote) -> None:
+        """What is happening in words: each new stage on its own line when not a terminal."""
+        self._text = note.text
+        if note.stage != self._stage:
+            self._stage = note.stage
+            if not self.tty and note.stage in ("opening", "loading", "saving"):
+                print(note.text, file=self.stream, flush=True)
 
     def __call__(self, fraction: float) -> None:
         fraction = min(max(fraction, 0.0), 1.0)
         if self.tty:
             width = 30
             filled = int(width * fraction)
-            elapsed = time.monotonic() - self.started
-            eta = (
-                f", about {elapsed / fraction - elapsed:.0f} s left" if 0.05 < fraction < 1 else ""
-            )
             bar = "#" * filled + "-" * (width - filled)
-            self.stream.write(f"\r{self.label} [{bar}] {fraction:4.0%}{eta}   ")
+            self.stream.write(f"\r{self.label} [{bar}] {fraction:4.0%} {self._text[:40]:<40}")
             if fraction >= 1.0:
                 self.stream.write("\n")
             self.stream.flush()
@@ -54,6 +61,7 @@ def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
     source = Path(args.audio)
     # Checked before anything is created: a refused file leaves no trace.
     markers = Path(args.markers) if args.markers else None
+    roles = _channel_roles(args.channels)
     if args.interview is not None:
         if args.title or args.interviewer or args.interviewee or args.consent:
             raise InvalidInput(
@@ -62,7 +70,9 @@ def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
                 "Use --interview ID to add audio to an existing interview.",
             )
         services.check_can_record(args.interview)
-        recording = services.import_audio(args.interview, source, markers=markers)
+        recording = services.import_audio(
+            args.interview, source, markers=markers, channel_roles=roles
+        )
     else:
         if not (args.title and args.interviewer and args.interviewee):
             raise InvalidInput(
@@ -85,6 +95,7 @@ def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
             script_id=args.script,
             consent=args.consent,
             markers=markers,
+            channel_roles=roles,
         )
     interview_id = recording.interview_id
     interview = services.interview(interview_id)
@@ -102,11 +113,26 @@ def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
+def _channel_roles(value: str | None) -> list[Role] | None:
+    """``interviewer,interviewee`` (the default for a two-channel file), the other way round,
+    or ``room``: the channels are one room's sound, so the voices tell people apart."""
+    if value is None:
+        return None
+    if value == "room":
+        return []
+    roles = [part.strip() for part in value.split(",")]
+    if sorted(roles) != sorted(ROLES):
+        raise InvalidInput(
+            f"--channels '{value}' does not name each channel's person.",
+            "Use --channels interviewer,interviewee or interviewee,interviewer (or room).",
+        )
+    return roles  # type: ignore[return-value]
+
+
 def cmd_transcribe(args: argparse.Namespace, ctx: AppContext) -> int:
     services = Services(ctx)
     services.interview(args.id)
     progress = TerminalProgress("Transcribing")
-    print("Loading the speech model...", file=sys.stderr, flush=True)
     transcript = services.transcribe(
         args.id,
         engine=args.engine,
@@ -115,6 +141,8 @@ def cmd_transcribe(args: argparse.Namespace, ctx: AppContext) -> int:
         glossary=args.glossary,
         discard_edits=args.discard_edits,
         on_progress=progress,
+        on_note=progress.note,
+        use_live=not args.from_audio,
     )
     words = sum(len(s.text.split()) for s in transcript.segments)
     print(
@@ -135,7 +163,7 @@ def cmd_export(args: argparse.Namespace, ctx: AppContext) -> int:
             file=sys.stderr,
         )
     if args.out == "-":
-        services.check_can_publish(args.id)
+        services.check_can_export(args.id, args.format)
         text = services.render(args.id, args.format, flavour=args.flavour)
         write_stdout(text)
         return 0
@@ -170,6 +198,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--markers",
         help='JSON file: {"markers": [seconds...], "questions": [texts...] (optional)}',
     )
+    p.add_argument(
+        "--channels",
+        metavar="ROLES",
+        help="a two-channel call: whose voice each channel is, e.g. interviewer,interviewee "
+        "(the default), or 'room' when both channels are one room's microphone",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
@@ -186,6 +220,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--discard-edits", action="store_true", help="replace a transcript that has hand edits"
+    )
+    p.add_argument(
+        "--from-audio",
+        action="store_true",
+        help="transcribe the whole take again even if live transcription covered it",
     )
     p.set_defaults(handler=cmd_transcribe)
 

@@ -6,7 +6,19 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from app.models import Consent, Interview, Marker, Participant, Recording, Segment, Transcript, Word
+from app.models import (
+    ROLES,
+    Consent,
+    Interview,
+    Marker,
+    Participant,
+    Recording,
+    Role,
+    Segment,
+    Transcript,
+    VoiceSample,
+    Word,
+)
 
 
 def now() -> datetime:
@@ -33,6 +45,8 @@ def interview(row: dict[str, Any]) -> Interview:
         updated_at=from_iso(row["updated_at"]),
         notes=row["notes"] or "",
         questions=json.loads(row["questions"] or "[]"),
+        on_call=bool(row.get("on_call") or 0),
+        here_role=row.get("here_role") or "interviewer",
     )
 
 
@@ -65,6 +79,23 @@ def recording(row: dict[str, Any], markers: list[Marker]) -> Recording:
         message=row["message"] or "",
         markers=markers,
         included=bool(row.get("included", 1)),
+        channel_roles=_roles(row.get("channel_roles")),
+    )
+
+
+def _roles(text: str | None) -> list[Role]:
+    roles = json.loads(text) if text else []
+    return [r for r in roles if r in ROLES]
+
+
+def voice_sample(row: dict[str, Any]) -> VoiceSample:
+    return VoiceSample(
+        id=row["id"],
+        interview_id=row["interview_id"],
+        participant_id=row["participant_id"],
+        path=row["path"],
+        duration_s=row["duration_s"] or 0.0,
+        created_at=from_iso(row["created_at"]),
     )
 
 

@@ -16,19 +16,23 @@ from app.consent import check_scopes
 from app.errors import InvalidInput, NotFound
 from app.models import (
     CONSENT_WORDING_VERSION,
+    ROLES,
     Interview,
     Marker,
     Recording,
+    Role,
     Segment,
     Transcript,
+    VoiceSample,
 )
 from app.store import rows
 from app.store.connection import ConnectionPool
 from app.store.errors import guarded, is_storage_error, translate
+from app.store.post_store import PostTables
 
 
 @guarded(lambda store: store.path)
-class Store:
+class Store(PostTables):
     def __init__(self, path: Path) -> None:
         self.path = path
         self._pool = ConnectionPool(path)
@@ -107,8 +111,11 @@ class Store:
         interviewee: str,
         script_id: str | None = None,
         questions: Sequence[str] = (),
+        on_call: bool = False,
+        here_role: str = "interviewer",
     ) -> Interview:
         title, interviewer, interviewee = title.strip(), interviewer.strip(), interviewee.strip()
+        _check_role(here_role)
         if not title:
             raise InvalidInput("The interview needs a title.", "Give it a short title.")
         if not interviewer or not interviewee:
@@ -129,6 +136,8 @@ class Store:
                         "updated_at": stamp,
                         "notes": "",
                         "questions": json.dumps(list(questions)),
+                        "on_call": int(on_call),
+                        "here_role": here_role,
                     }
                 )
                 .last_pk
@@ -193,6 +202,8 @@ class Store:
         notes: str | None = None,
         status: str | None = None,
         questions: Sequence[str] | None = None,
+        on_call: bool | None = None,
+        here_role: str | None = None,
     ) -> Interview:
         self.interview(interview_id)  # NotFound early
         changes: dict[str, object] = {"updated_at": rows.to_iso(rows.now())}
@@ -206,6 +217,11 @@ class Store:
             changes["status"] = status
         if questions is not None:
             changes["questions"] = json.dumps(list(questions))
+        if on_call is not None:
+            changes["on_call"] = int(on_call)
+        if here_role is not None:
+            _check_role(here_role)
+            changes["here_role"] = here_role
         self.db["interviews"].update(interview_id, changes)
         return self.interview(interview_id)
 
@@ -220,17 +236,22 @@ class Store:
         """Delete an interview and everything under it; returns its audio paths to remove."""
         self.interview(interview_id)
         recordings = self.recordings(interview_id)
+        samples = self.voice_samples(interview_id)
         with self.db.atomic():
             for t in self.db["transcripts"].rows_where("interview_id = ?", [interview_id]):
                 self.db["segments"].delete_where("transcript_id = ?", [t["id"]])
             self.db["transcripts"].delete_where("interview_id = ?", [interview_id])
             for rec in recordings:
                 self.db["markers"].delete_where("recording_id = ?", [rec.id])
+                self.db["live_segments"].delete_where("recording_id = ?", [rec.id])
+                self.db["live_transcripts"].delete_where("recording_id = ?", [rec.id])
             self.db["recordings"].delete_where("interview_id = ?", [interview_id])
+            self.db["voice_samples"].delete_where("interview_id = ?", [interview_id])
             self.db["consents"].delete_where("interview_id = ?", [interview_id])
+            self.delete_post_data(interview_id)
             self.db["participants"].delete_where("interview_id = ?", [interview_id])
             self.db["interviews"].delete(interview_id)
-        return [rec.path for rec in recordings]
+        return [rec.path for rec in recordings] + [s.path for s in samples]
 
     def known_names(self) -> list[str]:
         """Names used before, most recent first, so forms can offer them again."""
@@ -280,6 +301,7 @@ class Store:
         duration_s: float = 0.0,
         original_name: str = "",
         device: str = "",
+        channel_roles: Sequence[str] | None = None,
     ) -> Recording:
         self.interview(interview_id)
         rec_id = (
@@ -297,6 +319,7 @@ class Store:
                     "original_name": original_name,
                     "device": device,
                     "message": "",
+                    "channel_roles": _roles_json(channel_roles),
                 }
             )
             .last_pk
@@ -312,6 +335,7 @@ class Store:
         message: str | None = None,
         sample_rate: int | None = None,
         channels: int | None = None,
+        channel_roles: Sequence[str] | None = None,
     ) -> Recording:
         changes = {
             k: v
@@ -321,6 +345,7 @@ class Store:
                 "message": message,
                 "sample_rate": sample_rate,
                 "channels": channels,
+                "channel_roles": None if channel_roles is None else _roles_json(channel_roles),
             }.items()
             if v is not None
         }
@@ -367,6 +392,14 @@ class Store:
         self.db.conn.executemany(
             "UPDATE segments SET position = ? WHERE id = ?", [(i, sid) for i, sid in enumerate(ids)]
         )
+
+    def set_channel_roles(self, recording_id: int, roles: Sequence[Role]) -> Recording:
+        """Say whose voice each channel carries (empty: the channels are one room's sound)."""
+        bad = [r for r in roles if r not in ROLES]
+        if bad:
+            raise InvalidInput(f"Unknown role '{bad[0]}'.", f"Use {' or '.join(ROLES)}.")
+        self.db["recordings"].update(recording_id, {"channel_roles": json.dumps(list(roles))})
+        return self.recording(recording_id)
 
     def recording(self, recording_id: int) -> Recording:
         try:
@@ -576,3 +609,69 @@ class Store:
             [interview_id],
         ).fetchone()
         return bool(row[0])
+
+    # -- voice samples ----------------------------------------------------------------------
+
+    def voice_samples(self, interview_id: int) -> list[VoiceSample]:
+        return [
+            rows.voice_sample(r)
+            for r in self.db["voice_samples"].rows_where(
+                "interview_id = ?", [interview_id], order_by="id"
+            )
+        ]
+
+    def replace_voice_sample(
+        self, interview_id: int, participant_id: int, *, path: str, duration_s: float
+    ) -> tuple[VoiceSample, list[str]]:
+        """Keep ``path`` as the participant's sample; returns it and the replaced files."""
+        interview = self.interview(interview_id)
+        if participant_id not in {p.id for p in interview.participants}:
+            raise NotFound(f"Participant {participant_id} is not part of interview {interview_id}.")
+        where = "interview_id = ? AND participant_id = ?"
+        with self.db.atomic():
+            old = [
+                r["path"]
+                for r in self.db["voice_samples"].rows_where(where, [interview_id, participant_id])
+            ]
+            self.db["voice_samples"].delete_where(where, [interview_id, participant_id])
+            sample_id = (
+                self.db["voice_samples"]
+                .insert(
+                    {
+                        "interview_id": interview_id,
+                        "participant_id": participant_id,
+                        "path": path,
+                        "duration_s": duration_s,
+                        "created_at": rows.to_iso(rows.now()),
+                    }
+                )
+                .last_pk
+            )
+        return rows.voice_sample(self.db["voice_samples"].get(sample_id)), [
+            p for p in old if p != path
+        ]
+
+    def delete_voice_sample(self, interview_id: int, participant_id: int) -> list[str]:
+        """Forget a participant's sample; returns the files to remove."""
+        where = "interview_id = ? AND participant_id = ?"
+        with self.db.atomic():
+            old = [
+                r["path"]
+                for r in self.db["voice_samples"].rows_where(where, [interview_id, participant_id])
+            ]
+            self.db["voice_samples"].delete_where(where, [interview_id, participant_id])
+        return old
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise InvalidInput(f"Unknown role '{role}'.", f"Use {' or '.join(ROLES)}.")
+
+
+def _roles_json(roles: Sequence[str] | None) -> str:
+    """Channel roles as stored: a JSON list of interview roles; "" when none are known."""
+    if not roles:
+        return ""
+    for role in roles:
+        _check_role(role)
+    return json.dumps(list(roles))

@@ -2,9 +2,10 @@
 
 An interview's included takes are one conversation: each take is transcribed on its own (its
 own audio, its own question and pause markers, its own timeline) in recording-id order, and the
-segments are joined. Per take the steps are: raw segments from the engine -> drop speech over
-silence -> ``attribute()`` (question markers + echo rule) -> tag with the take. Further per-take
-steps (live results, speakers by voice) belong in ``_transcribe_take`` as one call each.
+segments are joined. Per take the steps are: raw segments (``raw_segments``: the take's live
+transcript when it covered the take, else the engine on the take's speech, chunked at pauses)
+-> ``attribute()`` (question markers + echo rule) -> speakers by voice or channel -> tag with
+the take.
 
 The stored transcript changes only if every take succeeded, and only if nobody corrected the
 transcript meanwhile: the save transaction re-reads the revision and the hand edits.
@@ -12,27 +13,36 @@ transcript meanwhile: the save transaction re-reads the revision and the hand ed
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from app.attribution import attribute
-from app.audio.decode import load_audio
+from app.audio.decode import load_audio, load_channels
 from app.errors import (
     BuddyError,
+    Cancelled,
     CorrectionsMadeMeanwhile,
     EditsWouldBeLost,
     NothingToTranscribe,
     TranscriptionFailed,
 )
-from app.models import Interview, Recording, Segment, Transcript
+from app.models import Interview, Recording, Role, Segment, Transcript
 from app.paths import Paths
+from app.speakers.call_lost import attribute_around_call_loss, call_lost_at
+from app.speakers.embed import Embedder
+from app.speakers.samples import load_samples
+from app.speakers.take import speakers_for_take
 from app.store import Store
 from app.store.rows import now
 from app.takes import included_takes
 from app.transcription.engine import Engine
-from app.transcription.silence import drop_speech_over_silence
+from app.transcription.progress import JobProgress, NoteCallback
+from app.transcription.raw import live_usable, raw_segments
+from app.transcription.sentences import split_at_sentences
 
-#: Share of each take's progress spent decoding before the engine starts.
-_DECODE_SHARE = 0.03
+log = logging.getLogger(__name__)
 
 Progress = Callable[[float], None]
 
@@ -54,7 +64,52 @@ def _questions(interview: Interview, takes: Sequence[Recording]) -> list[str]:
     return questions + [f"Question {i + 1}" for i in range(len(questions), needed)]
 
 
+def _speakers(
+    store: Store,
+    paths: Paths,
+    interview: Interview,
+    recording: Recording,
+    audio: np.ndarray,
+    segments: list[Segment],
+    embedder: Embedder | None,
+) -> list[Segment]:
+    """One take's words to the person whose channel or voice they are in.
+
+    A missing or damaged voice model is an error to fix; any other failure here keeps the
+    text rule's speakers rather than throwing away a finished transcription.
+    """
+    roles = recording.channel_roles if recording.channels == len(recording.channel_roles) else []
+    names: dict[Role, str] = {
+        "interviewer": interview.interviewer.name if interview.interviewer else "Interviewer",
+        "interviewee": interview.interviewee.name if interview.interviewee else "Interviewee",
+    }
+
+    def speakers_of(part: Sequence[Segment], by_channel: bool) -> list[Segment]:
+        return speakers_for_take(
+            part,
+            audio,
+            names=names,
+            samples=samples,
+            channels=channels if by_channel else None,
+            channel_roles=roles if by_channel else (),
+            embedder=embedder,
+        )
+
+    try:
+        samples = load_samples(store, paths, interview)
+        channels = load_channels(paths.data / recording.path) if roles else None
+        # A call take whose call channel stopped part-way: voices decide after that moment.
+        lost_at = call_lost_at(recording) if roles else None
+        return attribute_around_call_loss(segments, lost_at, speakers_of)
+    except BuddyError:
+        raise
+    except Exception:
+        log.exception("Telling the voices apart failed; speakers come from the question text")
+        return segments
+
+
 def _transcribe_take(
+    store: Store,
     paths: Paths,
     interview: Interview,
     take: Recording,
@@ -65,24 +120,28 @@ def _transcribe_take(
     glossary: Sequence[str],
     report: Progress,
     should_cancel: Callable[[], bool] | None,
+    embedder: Embedder | None,
+    use_live: bool,
 ) -> list[Segment]:
     """One take's segments, attributed, on the take's own timeline."""
-    report(0.0)
-    audio = load_audio(paths.data / take.path)
-    report(_DECODE_SHARE)
     try:
-        raw = engine.transcribe(
-            audio,
+        raw = raw_segments(
+            store,
+            paths,
+            take,
+            engine,
             language=language,
             glossary=list(glossary),
-            on_progress=lambda f: report(_DECODE_SHARE + (1 - _DECODE_SHARE) * f),
+            on_position=report,
             should_cancel=should_cancel,
+            use_live=use_live,
         )
     except BuddyError:
         raise
     except Exception as exc:  # an engine bug must not lose the old transcript either
         raise TranscriptionFailed(f"Transcription failed: {exc}") from exc
-    raw = drop_speech_over_silence(raw, audio)
+    # A steered run (the names as hotwords) can come back as a few long segments.
+    raw = split_at_sentences(raw)
     markers = take.question_markers
     segments = attribute(
         raw,
@@ -91,9 +150,13 @@ def _transcribe_take(
         interviewer=interview.interviewer.name if interview.interviewer else "Interviewer",
         interviewee=interview.interviewee.name if interview.interviewee else "Interviewee",
     )
+    if should_cancel is not None and should_cancel():
+        raise Cancelled("Transcription was cancelled.")
+    # The voice step needs the take's samples; loaded only now, after the engine is done.
+    audio = load_audio(paths.data / take.path)
+    segments = _speakers(store, paths, interview, take, audio, segments, embedder)
     for seg in segments:
         seg.recording_id = take.id
-    report(1.0)
     return segments
 
 
@@ -108,6 +171,9 @@ def transcribe_interview(
     discard_edits: bool = False,
     on_progress: Progress | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    embedder: Embedder | None = None,
+    on_note: NoteCallback | None = None,
+    use_live: bool = True,
 ) -> Transcript:
     """Transcribe every included take; the stored transcript changes only if all succeed."""
     interview = store.interview(interview_id)
@@ -117,14 +183,23 @@ def transcribe_interview(
             f"Interview {interview_id} has hand edits that a new transcription would replace."
         )
     started_on = store.revision(interview_id)
-    report = on_progress or (lambda _f: None)
+    progress = JobProgress(on_progress=on_progress, on_note=on_note)
+    progress.stage("opening")
     questions = _questions(interview, takes)
-    total = sum(t.duration_s for t in takes) or 1.0
+    total = sum(t.duration_s for t in takes)
+    progress.stage("loading", total_s=total)
+    if should_cancel is not None and should_cancel():
+        raise Cancelled("Transcription was cancelled.")
+    if hasattr(engine, "load") and not (
+        use_live and all(live_usable(store, t, engine, language) for t in takes)
+    ):
+        engine.load()  # its own stage: the first load takes seconds, and says so
+    progress.stage("transcribing")
     done = 0.0
     segments: list[Segment] = []
     for take in takes:
-        share = take.duration_s / total
         segments += _transcribe_take(
+            store,
             paths,
             interview,
             take,
@@ -132,10 +207,14 @@ def transcribe_interview(
             questions,
             language=language,
             glossary=glossary,
-            report=lambda f, base=done, share=share: report(min(0.999, base + share * f)),
+            report=lambda position, base=done: progress.audio_done(base + position),
             should_cancel=should_cancel,
+            embedder=embedder,
+            use_live=use_live,
         )
-        done += share
+        done += take.duration_s
+        progress.audio_done(done)
+    progress.stage("saving")
     transcript = Transcript(
         interview_id=interview_id,
         recording_id=takes[0].id,
@@ -160,5 +239,5 @@ def transcribe_interview(
         if len(questions) != len(interview.questions):
             store.update_interview(interview_id, questions=questions)
         store.update_interview(interview_id, status="transcribed")
-    report(1.0)
+    progress.stage("done")
     return saved

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.errors import DatabaseDamaged, DatabaseTooNew, InvalidInput, NotFound
-from app.models import Marker, Segment, Transcript, Word
+from app.models import CONSENT_WORDING_VERSION, Marker, Segment, Transcript, Word
 from app.store import Store
 from app.store.rows import now
 
@@ -68,7 +68,8 @@ def test_consent_scopes_time_and_wording(store: Store) -> None:
     i = store.record_consent(i.id, b.id, ["publish-text"])
     assert i.missing_consent("publish-text") == []
     consent = i.consent_for(b.id)
-    assert consent.wording_version == "1" and consent.given_at.tzinfo is not None
+    assert consent.wording_version == CONSENT_WORDING_VERSION
+    assert consent.given_at.tzinfo is not None
     i = store.record_consent(i.id, b.id, [])  # withdrawn: the newest consent wins
     assert [p.name for p in i.missing_consent("publish-text")] == ["B"]
     with pytest.raises(InvalidInput):

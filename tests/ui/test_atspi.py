@@ -203,6 +203,8 @@ def test_interview_screen_and_its_announcements(reader: Reader) -> None:
             ("label", "Question 1 of 5"),
             ("label", "What have you been working on this month?"),  # the question itself
             ("push button", "Check microphone"),
+            ("label", "Voice sample line"),
+            ("push button", "Skip voice samples"),
             ("push button", "Record"),
             ("push button", "Pause"),
             ("push button", "Stop"),
@@ -221,6 +223,17 @@ def test_interview_screen_and_its_announcements(reader: Reader) -> None:
     said = [e for e in announced if e["text"].startswith("Question 2 of 5: What surprised you")]
     assert said, f"no announcement of the new question in {events}"
     assert said[0]["detail1"] == 1  # ATSPI_LIVE_POLITE: the user asked; no need to interrupt
+    buttons = [n["name"] for n in nodes if n["role"] == "push button"]
+    assert any(b.startswith("Record ") and b.endswith("'s voice sample") for b in buttons), buttons
+    # The voice-sample step says what happened without moving the reader away.
+    reader.ask(cmd="do", role="push button", name="Skip voice samples")
+    events = reader.ask(cmd="events", seconds=1.0)["events"]
+    skipped = [
+        e
+        for e in events
+        if e["type"] == "object:announcement" and e["text"].startswith("Voice samples skipped")
+    ]
+    assert skipped, f"no announcement of the skipped voice samples in {events}"
 
 
 def test_transcript_editor(reader: Reader) -> None:
@@ -255,6 +268,37 @@ def test_export_screen(reader: Reader) -> None:
             ("push button", "Choose folder"),
             ("push button", "Save"),
             ("push button", "Copy to clipboard"),
+            ("push button", "Publish as draft"),
             ("label", "Export status"),
+            # The post editor and what follows it: approval, review copy, publishing.
+            ("text", "Post title"),
+            ("text", "Intro"),
+            ("text", "Summary"),
+            ("text", "Tags"),
+            ("combo box", "Question 1:"),
+            ("check box", "Leave out lines that are only “Right.”, “Mm.” and the like"),
+            ("push button", "Approve for publishing"),
+            ("push button", "Save a review copy"),
+            ("push button", "Publish as draft"),
         ],
     )
+
+
+def test_publish_dialog(reader: Reader) -> None:
+    reader.go("Export", "push button", "Save")
+    reader.ask(cmd="do", role="push button", name="Publish as draft")
+    assert reader.ask(cmd="wait", role="text", name="Site address")["found"]
+    nodes = reader.tree()
+    check_screen(
+        nodes,
+        [
+            ("text", "Site address"),
+            ("text", "User name"),
+            ("push button", "Publish as draft"),
+            ("push button", "Close"),
+        ],
+    )
+    # The password field is read as one (never its text) and says where the password is kept.
+    password = [n for n in nodes if n["name"] == "Application password"]
+    assert password and "focusable" in password[0]["states"], password
+    reader.ask(cmd="do", role="push button", name="Close")

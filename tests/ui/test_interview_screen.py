@@ -202,3 +202,46 @@ def test_another_interview_cannot_replace_a_running_take(qtbot, window, services
     shown_errors()[-1].done(0)
     screen.stop_button.click()
     qtbot.waitUntil(lambda: screen.session.state == "stopped", timeout=10_000)
+
+
+def test_voice_samples_each_in_turn_then_record(qtbot, window, services) -> None:
+    from ui import announce
+
+    screen, interview = open_interview(window, services)
+    step = screen.voices
+    first, second = (step.buttons[p.role] for p in interview.participants)
+    assert first.accessibleName() == f"Record {interview.participants[0].name}'s voice sample"
+    announce.history.clear()
+    screen.mic_button.click()
+    qtbot.waitUntil(lambda: screen.mic_check is not None and screen.mic_check.running, timeout=5000)
+    first.setFocus()
+    first.click()
+    assert screen.mic_check is None  # the check let go of the microphone
+    qtbot.waitUntil(lambda: step.meter.level is not None, timeout=5000)
+    # Kept, and the focus moved on to the second person's button.
+    qtbot.waitUntil(lambda: second.hasFocus(), timeout=20_000)
+    assert "Kept" in step.states[interview.participants[0].role].text()
+    assert first.text().startswith("Redo")
+    second.click()
+    qtbot.waitUntil(lambda: screen.record_button.hasFocus(), timeout=20_000)
+    samples = services.voice_samples(interview.id)
+    assert sorted(s.participant_id for s in samples) == sorted(p.id for p in interview.participants)
+    assert all(5.5 < s.duration_s < 7 for s in samples)
+    said = "\n".join(announce.texts())
+    name = interview.participants[0].name
+    assert f"Voice sample for {name}. {name}, say your name and what you do." in said, said
+    assert "Both done: you can record now." in said, said
+
+    # Redo replaces the sample (one per person); Skip moves straight on to recording.
+    old = {s.path for s in samples}
+    first.click()
+    qtbot.waitUntil(
+        lambda: bool({s.path for s in services.voice_samples(interview.id)} - old),
+        timeout=20_000,
+    )
+    assert len(services.voice_samples(interview.id)) == 2
+    step.skip_button.setFocus()
+    step.skip_button.click()
+    assert screen.record_button.hasFocus()
+    assert "Voice samples skipped" in announce.texts()[-1]
+    assert not shown_errors()

@@ -1,9 +1,10 @@
 """The whole journey with the keyboard alone: no mouse, no method called on a widget.
 
-New interview with consent, a real recording through PortAudio (a PulseAudio null sink plays
-the interview in real time) with the questions moved on by key presses, transcription with the
-real engine, a correction typed into the transcript, and the Markdown export. Every action is
-a key sent to whatever has the focus; the test only reads state to decide and to check.
+New interview with consent, a voice sample of each person, a real recording through PortAudio
+(a PulseAudio null sink plays the interview in real time) with the questions moved on by key
+presses, transcription with the real engine, a correction typed into the transcript, and the
+Markdown export. Every action is a key sent to whatever has the focus; the test only reads
+state to decide and to check.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -52,8 +55,30 @@ def real_window(qtbot, services: Services, pulse_input: PulseSink) -> Iterator[M
     win.shutdown()
 
 
+@pytest.fixture
+def voice_clips(tmp_path: Path) -> tuple[Path, Path]:
+    """Each person's own turns from the interview, about six seconds of each voice alone."""
+    truth = json.loads(INTERVIEW_TRUTH.read_text())
+    audio, rate = soundfile.read(INTERVIEW_WAV, dtype="float32")
+    clips = []
+    for who in ("interviewer", "interviewee"):
+        parts = [
+            audio[int(t["start"] * rate) : int(t["end"] * rate)]
+            for t in truth["turns"]
+            if t["who"] == who
+        ]
+        path = tmp_path / f"{who}.wav"
+        soundfile.write(path, np.concatenate(parts)[: 7 * rate], rate)
+        clips.append(path)
+    return clips[0], clips[1]
+
+
 def test_keyboard_only_journey(
-    qtbot, real_window: MainWindow, pulse_input: PulseSink, tmp_path: Path
+    qtbot,
+    real_window: MainWindow,
+    pulse_input: PulseSink,
+    tmp_path: Path,
+    voice_clips: tuple[Path, Path],
 ) -> None:
     window = real_window
     truth = json.loads(INTERVIEW_TRUTH.read_text())
@@ -90,6 +115,23 @@ def test_keyboard_only_journey(
     interview_id = window.current_id
     assert not window.services.interview(interview_id).missing_consent("record")
     assert screen.isAncestorOf(focused()), describe(focused())
+
+    # 2b. Voice samples: each person in turn, while their voice plays into the microphone.
+    step = screen.voices
+    interviewer, interviewee = (step.buttons[role] for role in ("interviewer", "interviewee"))
+    for button, clip in ((interviewer, voice_clips[0]), (interviewee, voice_clips[1])):
+        tab_to(button)
+        press(Key.Key_Space)
+        qtbot.waitUntil(lambda: step.recording is not None, timeout=5000)
+        played = pulse_input.play(clip)
+        qtbot.waitUntil(lambda: step.recording is None, timeout=60_000)
+        played.wait(timeout=30)
+        if button is interviewer:
+            # Kept: the focus moved on to the other person's button by itself.
+            assert focused() is interviewee, describe(focused())
+    assert len(window.services.voice_samples(interview_id)) == 2
+    # Both kept: the focus waits on Record.
+    assert focused() is screen.record_button, describe(focused())
 
     # 3. Record with the real recorder; the interview plays into the microphone.
     tab_to(screen.record_button)
@@ -157,6 +199,30 @@ def test_keyboard_only_journey(
     export = window.export
     assert window.stack.currentWidget() is export
     assert export.fmt == "markdown"
+    # The post editor: a summary of one's own, saved when the field is left.
+    tab_to(export.editor.summary_edit)
+    press(Key.Key_A, Ctrl)
+    type_text("Priya runs music workshops where students play with switches.")
+    press(Key.Key_Tab)
+    post = window.services.post_state(interview_id).post
+    assert post.summary == "Priya runs music workshops where students play with switches."
+    assert not export.save_button.isEnabled()  # nobody has approved the words yet
+    # Approve for publishing: the dialog shows the text; each of them approves it.
+    tab_to(export.approve_button)
+    press(Key.Key_Space)
+    qtbot.waitUntil(lambda: getattr(export, "approval_dialog", None) is not None)
+    approval = export.approval_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is approval)
+    assert "students play with switches" in approval.text.toPlainText()
+    press(Key.Key_A, Alt)
+    qtbot.waitUntil(lambda: "Still to approve" in approval.status.text())
+    press(Key.Key_A, Alt)
+    qtbot.waitUntil(lambda: "Both have approved" in approval.status.text())
+    press(Key.Key_Escape)
+    qtbot.waitUntil(lambda: not approval.isVisible())
+    activate(qtbot, window)  # what the window manager does when a dialog closes
+    qtbot.waitUntil(lambda: export.save_button.isEnabled())
+    assert focused() is export.save_button, describe(focused())
     tab_to(export.folder)
     press(Key.Key_A, Ctrl)
     type_text(str(out_dir))
@@ -174,6 +240,8 @@ def test_keyboard_only_journey(
     # What a screen-reader user was told along the way, without moving the focus.
     said = "\n".join(announce.texts())
     for words in (
+        "Voice sample for " + sam,
+        "Voice sample of " + priya + " kept. Both done",
         "Recording started. Question 1 of 5",
         "Question 2 of 5",
         "Question 5 of 5",
@@ -183,6 +251,8 @@ def test_keyboard_only_journey(
         "% done",
         "Transcription finished",
         "Edit text: saved",
+        "approved this text. Still to approve",
+        "approved this text. Both have approved",
         "Saved making-music-with-switches.md",
     ):
         assert words in said, f"never announced {words!r}:\n{said}"

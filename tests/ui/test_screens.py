@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from app.errors import Cancelled, NotFound
+from app.models import CONSENT_WORDING_VERSION
 from app.settings import Settings
 from app.version import version
 from tests.ui.conftest import answer, shown_errors
@@ -212,7 +213,7 @@ def test_new_interview_checks_fields_and_stores_consent(qtbot, window, services)
     assert not interview.missing_consent("record")
     assert [p.name for p in interview.missing_consent("publish-text")] == ["Priya Shah"]
     consent = interview.consent_for(interview.interviewee.id)
-    assert consent.wording_version == "1" and consent.given_at is not None
+    assert consent.wording_version == CONSENT_WORDING_VERSION and consent.given_at is not None
 
 
 def test_script_preview_lists_questions(qtbot, window, services) -> None:

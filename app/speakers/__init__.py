@@ -1,0 +1,1 @@
+"""Who said what: voices, channels and the words they own."""
