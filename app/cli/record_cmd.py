@@ -129,6 +129,11 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
     if live is not None:
         recorder.add_block_consumer(live)
     questions = interview.questions
+    earlier = len(services.takes(interview.id))
+    if earlier:
+        # Recording again adds a take; the earlier ones stay and come first in the transcript.
+        kept = "the earlier take is" if earlier == 1 else f"the {earlier} earlier takes are"
+        print(f"This adds take {earlier + 1} to interview {interview.id}; {kept} kept.", flush=True)
     with _stop_on_signals(done):
         recorder.start()
         assert recorder.device is not None and recorder.recording_id is not None

@@ -414,3 +414,19 @@ def test_delete_while_recording_is_refused_and_the_take_kept(
         assert take.status == "complete" and ctx.audio_path(take.path).exists()
     finally:
         ctx.close()
+
+
+def test_recording_again_says_it_adds_a_take(pulse_sink: PulseSink, app_home: Path) -> None:
+    interview = new_interview(app_home, ["Ask not"])
+    env = cli_env(pulse_sink, app_home)
+    for number in (1, 2):
+        run = CliRun(["record", str(interview), "--seconds", "2"], env, stdin=subprocess.DEVNULL)
+        run.wait_for("Recording to")
+        assert run.finish() == 0, run.text()
+        added = "This adds take 2 to interview" in run.text()
+        assert added == (number == 2), run.text()
+    ctx = open_ctx(app_home)
+    try:
+        assert [t.status for t in ctx.store.recordings(interview)] == ["complete", "complete"]
+    finally:
+        ctx.close()

@@ -18,6 +18,7 @@ from app.services import Services
 from tests.app.audio_fixtures import PulseSink
 from tests.conftest import TESTDATA
 from tests.ui.conftest import shown_errors
+from tests.ui.editor_fixtures import approve_all
 from tests.ui.keyboard import pulse_input_fixture  # noqa: F401  (the pulse_input fixture)
 from ui import dialogs, errors, theme
 from ui.main_window import MainWindow
@@ -80,8 +81,11 @@ def test_two_real_takes_are_transcribed_and_exported_whole(
     rows = [editor.model.index(r).data() for r in range(editor.model.rowCount())]
     assert any(str(r).startswith("Take 2 begins here") for r in rows), rows
 
+    # Both approve the post as it reads (the approval gate has its own tests).
+    approve_all(services, interview.id)
     window.show_export(interview.id)
     export = window.export
+    qtbot.waitUntil(export.save_button.isEnabled, timeout=10_000)
     export.folder.setText(str(tmp_path))
     with qtbot.waitSignal(export.exported, timeout=20_000) as saved:
         export.save_button.click()
