@@ -481,10 +481,12 @@ class Services(PostServices):
                 "Wait until transcribing has finished.",
             )
         relative = self.store.delete_recording(recording_id)
-        try:
-            (self.paths.data / relative).unlink(missing_ok=True)
-        except OSError:
-            log.warning("Could not remove audio file %s", relative, exc_info=True)
+        # The playback mix of a call take is a copy of its audio: it goes too.
+        for path in (self.paths.data / relative, playback.mix_path(self.paths, recording)):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                log.warning("Could not remove audio file %s", path, exc_info=True)
         self._notify("recordings", recording.interview_id)
         self._notify("transcript", recording.interview_id)
 

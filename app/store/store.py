@@ -378,6 +378,9 @@ class Store(PostTables):
                     [recording_id, t["id"]],
                 )
             self.db["markers"].delete_where("recording_id = ?", [recording_id])
+            # What live transcription made of the take goes with it.
+            self.db["live_segments"].delete_where("recording_id = ?", [recording_id])
+            self.db["live_transcripts"].delete_where("recording_id = ?", [recording_id])
             self.db["recordings"].delete(recording_id)
         return recording.path
 
