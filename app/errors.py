@@ -86,7 +86,7 @@ class EditsWouldBeLost(BuddyError):
 class ConsentMissing(BuddyError):
     default_hint = (
         "Record consent first, e.g. buddy-interviews consent ID --participant NAME "
-        "--scope publish-text"
+        "--add publish-text"
     )
 
 
@@ -110,6 +110,56 @@ class NothingToTranscribe(BuddyError):
 
 class NoTranscript(BuddyError):
     default_hint = "Run 'buddy-interviews transcribe ID' first."
+
+
+class DatabaseLocked(BuddyError):
+    default_hint = (
+        "Another Buddy Interviews window or command is saving to it: wait for it to finish, "
+        "or close it, then try again. Nothing was changed."
+    )
+
+
+class DatabaseReadOnly(BuddyError):
+    default_hint = (
+        "Nothing was changed. Make the data folder writable (or copy it off the read-only "
+        "disk), then try again; you can still look at your interviews."
+    )
+
+
+class StorageTrouble(BuddyError):
+    """The disk holding the data said no (an I/O error) and it is not a damaged database."""
+
+    default_hint = (
+        "Nothing was changed. Check that the disk holding the data folder is connected and "
+        "healthy, then try again."
+    )
+
+
+class TranscriptChanged(BuddyError):
+    """An edit was made on a transcript that has changed since (re-made or edited elsewhere)."""
+
+    default_hint = (
+        "The transcript was changed or made again while you worked; your screen has been "
+        "reloaded with the latest one. Make your change again there."
+    )
+
+
+class TranscriptBusy(BuddyError):
+    """An edit arrived while the transcript is being made again."""
+
+    default_hint = (
+        "Wait until transcribing has finished: the new transcript then appears, and you can "
+        "correct it."
+    )
+
+
+class CorrectionsMadeMeanwhile(BuddyError):
+    """A transcription finished after the transcript was corrected during its run."""
+
+    default_hint = (
+        "Your corrections were kept and the new transcription was not saved. Transcribe again "
+        "if you want to replace them."
+    )
 
 
 class CallAudioUnavailable(BuddyError):

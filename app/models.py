@@ -92,8 +92,11 @@ class Interview:
         return self.participant("interviewee")
 
     def consent_for(self, participant_id: int | None) -> Consent | None:
+        """The participant's current consent: the latest record made (consents are kept in
+        the order they were recorded), whatever its clock says; a clock set back must never
+        let an earlier consent outrank a withdrawal."""
         found = [c for c in self.consents if c.participant_id == participant_id]
-        return max(found, key=lambda c: c.given_at) if found else None
+        return found[-1] if found else None
 
     def missing_consent(self, scope: str) -> list[Participant]:
         """Participants who have not (or no longer) agreed to ``scope``."""
@@ -131,6 +134,8 @@ class Recording:
     device: str = ""
     message: str = ""
     markers: list[Marker] = field(default_factory=list)
+    #: False when the user left this take out: kept on disk, not transcribed or exported.
+    included: bool = True
     #: Whose voice each channel carries (a call: microphone, then the call), by role; empty
     #: when the channels are one room's microphone and only the voices can tell people apart.
     channel_roles: list[Role] = field(default_factory=list)
@@ -172,15 +177,22 @@ class Segment:
     redacted: bool = False
     id: int | None = None
     position: int = 0
+    #: The take this was heard in; ``start``/``end`` (and word times) are on its own timeline.
+    recording_id: int | None = None
 
 
 @dataclass
 class Transcript:
     interview_id: int
-    recording_id: int
+    #: The first take transcribed (segments name their own take in ``Segment.recording_id``).
+    recording_id: int | None
     engine: str
     model: str
     language: str | None
     created_at: datetime
     segments: list[Segment] = field(default_factory=list)
     id: int | None = None
+    #: Bumped by every change; an edit names the revision it was made on (see app/editing.py).
+    revision: int = 1
+    #: The takes it was made from, in order (a take added afterwards is not among them).
+    take_ids: list[int] = field(default_factory=list)

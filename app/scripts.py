@@ -29,6 +29,7 @@ from app.atomic import write_atomic
 from app.errors import InvalidInput, NotFound, ScriptInvalid
 from app.models import Question, Script
 from app.paths import resource
+from app.typed_names import clean_question, clean_title
 
 SUFFIX = ".yaml"
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -75,6 +76,10 @@ def parse_script(text: str, *, script_id: str, source: str = "script") -> Script
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         raise _fail(source, "field 'title' is missing or empty.", _line_of(node, "title"))
+    try:
+        title = clean_title(title)
+    except InvalidInput as exc:
+        raise _fail(source, f"field 'title': {exc.message}", _line_of(node, "title")) from exc
     guide = data.get("guide", "") or ""
     if not isinstance(guide, str):
         raise _fail(source, "field 'guide' must be text.", _line_of(node, "guide"))
@@ -94,6 +99,10 @@ def parse_script(text: str, *, script_id: str, source: str = "script") -> Script
         text = raw.get("text")
         if not isinstance(text, str) or not text.strip():
             raise _fail(source, f"{where}.text is missing or empty.", line)
+        try:
+            text = clean_question(text)  # it becomes a heading in the post
+        except InvalidInput as exc:
+            raise _fail(source, f"{where}.text: {exc.message}", line) from exc
         prompts = raw.get("prompts", []) or []
         if not isinstance(prompts, list) or not all(isinstance(p, str) for p in prompts):
             raise _fail(
@@ -219,7 +228,7 @@ class ScriptLibrary:
 
     def copy(self, script_id: str, *, title: str | None = None) -> Script:
         original = self.get(script_id)
-        new_title = title or f"{original.title} (copy)"
+        new_title = clean_title(title or f"{original.title} (copy)")
         copy = Script(
             id=self._free_id(slugify(new_title)),
             title=new_title,

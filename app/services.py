@@ -6,35 +6,44 @@ cache of loaded engines (loading a model costs seconds; it is done once and reus
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import export
+from app import export, takes
 from app.audio import playback
-from app.audio.importer import MarkerFile, import_audio, read_markers
-from app.context import AppContext
-from app.errors import InvalidInput, NotFound, NoTranscript
-from app.models import (
-    ROLES,
-    SCOPES,
-    Interview,
-    Recording,
-    Role,
-    Script,
-    Segment,
-    Transcript,
-    VoiceSample,
+from app.audio.decode import probe
+from app.audio.importer import (
+    MarkerFile,
+    clean_interrupted_imports,
+    commit_import,
+    import_audio,
+    read_markers,
+    stage_audio,
 )
+from app.audio.recovery import RecoveryReport, recover_interrupted
+from app.audio.takes import is_live
+from app.consent import changed_scopes, check_scopes, find_participant
+from app.context import AppContext
+from app.editing import TranscriptEdits
+from app.errors import InvalidInput, NotFound, NoTranscript
+from app.models import ROLES, Interview, Recording, Role, Script, Transcript, VoiceSample
+from app.notices import Change, Notices
 from app.scripts import ScriptLibrary
+from app.settings import Settings
 from app.speakers import samples as voice_samples
 from app.speakers.embed import Embedder
+from app.store.errors import translate_os
 from app.transcription import load_engine
 from app.transcription.engine import Engine
 from app.transcription.job import transcribe_interview
+from app.typed_names import MAX_TITLE, clean_name, clean_title
 
 if TYPE_CHECKING:
     from app.audio.recorder import Recorder
@@ -50,8 +59,15 @@ class Services:
         self.scripts = ScriptLibrary(ctx.paths.scripts)
         self._engines: dict[tuple[str, str], Engine] = {}
         self._engine_lock = threading.Lock()
+        #: Told after every change has committed; screens subscribe and reload.
+        self.notices = Notices()
+        #: Every transcript edit, one call per user action (see app/editing.py).
+        self.edits = TranscriptEdits(self.store, self._notify)
         #: One voice model for every transcription; its session loads on first use.
         self._embedder = Embedder()
+
+    def _notify(self, kind: str, interview_id: int | None = None) -> None:
+        self.notices.publish(Change(kind, interview_id))
 
     # -- interviews -------------------------------------------------------------------------
 
@@ -65,8 +81,12 @@ class Services:
         on_call: bool = False,
         here_role: str = "interviewer",
     ) -> Interview:
+        title = clean_title(title)
+        interviewer = clean_name(interviewer, what="interviewer's name")
+        interviewee = clean_name(interviewee, what="interviewee's name")
         script: Script | None = self.scripts.get(script_id) if script_id else None
-        return self.store.create_interview(
+        self.store.require_writable()
+        interview = self.store.create_interview(
             title,
             interviewer=interviewer,
             interviewee=interviewee,
@@ -75,6 +95,8 @@ class Services:
             on_call=on_call,
             here_role=here_role,
         )
+        self._notify("interview", interview.id)
+        return interview
 
     def interviews(self, *, search: str | None = None) -> list[Interview]:
         return self.store.interviews(search=search)
@@ -90,50 +112,150 @@ class Services:
         except NotFound:
             return None  # a deleted user script must not make the interview unusable
 
+    def interview_exists(self, interview_id: int) -> bool:
+        return self.store.interview_exists(interview_id)
+
     def delete_interview(self, interview_id: int) -> None:
-        # The playback mixes are copies of the audio: they go with it.
-        mixes = [playback.mix_path(self.paths, r) for r in self.store.recordings(interview_id)]
-        for relative in self.store.delete_interview(interview_id):
+        """Delete an interview, its rows and every file of it; refused while it records."""
+        self.store.interview(interview_id)  # NotFound first
+        for recording in self.store.recordings(interview_id):
+            if recording.status == "recording" and is_live(self.paths.data / recording.path):
+                raise InvalidInput(
+                    f"Interview {interview_id} is being recorded right now.",
+                    "Stop the recording first, then delete the interview.",
+                )
+        self.store.require_writable()
+        relatives = self.store.delete_interview(interview_id)
+        # Ids are never reused, so every file named for this interview is its own: takes
+        # whose rows were removed earlier, copies left by an interrupted import.
+        files = {self.paths.data / r for r in relatives}
+        if self.paths.audio.is_dir():
+            files.update(self.paths.audio.glob(f"interview-{interview_id}-*"))
+        # The playback mixes of call takes are copies of the voices: they go too.
+        files.update(playback.mixes_of(self.paths, interview_id))
+        for path in files:
             try:
-                (self.paths.data / relative).unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
             except OSError:
-                log.warning("Could not remove audio file %s", relative, exc_info=True)
-        for mix in mixes:
-            try:
-                mix.unlink(missing_ok=True)
-            except OSError:
-                log.warning("Could not remove the playback mix %s", mix, exc_info=True)
+                log.warning("Could not remove audio file %s", path, exc_info=True)
+        self._notify("deleted", interview_id)
+
+    def recover(self) -> list[RecoveryReport]:
+        """Repair takes a crash interrupted (nothing to do on a read-only disk)."""
+        if self.store.read_only:
+            return []
+        return recover_interrupted(self.store, self.paths)
+
+    def clean_leftovers(self) -> list[Path]:
+        """Remove what a killed import or an interrupted delete left behind."""
+        if self.store.read_only:
+            return []
+        return clean_interrupted_imports(self.store, self.paths)
 
     def update_notes(self, interview_id: int, notes: str) -> Interview:
-        return self.store.update_interview(interview_id, notes=notes)
+        interview = self.store.update_interview(interview_id, notes=notes)
+        self._notify("interview", interview_id)
+        return interview
 
     def known_names(self) -> list[str]:
         return self.store.known_names()
+
+    # -- settings ---------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in use (a copy: change them with ``update_settings``)."""
+        return copy.deepcopy(self.ctx.settings)
+
+    def update_settings(self, settings: Settings | None = None, **changes: Any) -> Settings:
+        """The one way settings change: checked, saved atomically, then announced.
+
+        Pass a whole ``Settings`` (the settings dialog) and/or single fields by name (the
+        export screen remembering its folder). On any failure nothing changes.
+        """
+        new = copy.deepcopy(dataclasses.replace(settings or self.ctx.settings, **changes)).check()
+        path = self.paths.settings_file
+        try:
+            new.save(path)
+        except OSError as exc:
+            raise translate_os(exc, path) from exc
+        self.ctx.settings = new
+        self._notify("settings")
+        return copy.deepcopy(new)
 
     # -- consent ----------------------------------------------------------------------------
 
     def give_consent(
         self, interview_id: int, participant: str | int, scopes: Iterable[str]
     ) -> Interview:
-        """Record consent for a participant named, numbered or given by role."""
+        """Record exactly what a participant (by role, id or name) agrees to now."""
         interview = self.store.interview(interview_id)
-        found = None
-        for p in interview.participants:
-            if participant in (p.id, p.role) or (
-                isinstance(participant, str) and p.name.casefold() == participant.casefold()
-            ):
-                found = p
-        if found is None:
-            names = " and ".join(f"'{p.name}'" for p in interview.participants)
-            raise InvalidInput(
-                f"'{participant}' is not a participant of interview {interview_id}.",
-                f"Use one of {names}.",
-            )
-        scopes = list(scopes)
-        bad = [s for s in scopes if s not in SCOPES]
-        if bad:
-            raise InvalidInput(f"Unknown consent scope '{bad[0]}'.", f"Use {', '.join(SCOPES)}.")
-        return self.store.record_consent(interview_id, found.id, scopes)
+        found = find_participant(interview, participant)
+        scopes = check_scopes(scopes)
+        self.store.require_writable()
+        interview = self.store.record_consent(interview_id, found.id, scopes)
+        self._notify("interview", interview_id)
+        return interview
+
+    def change_consent(
+        self,
+        interview_id: int,
+        participant: str | int,
+        *,
+        add: Iterable[str] = (),
+        withdraw: Iterable[str] = (),
+    ) -> Interview:
+        """Add and withdraw scopes, keeping the rest of what the participant agreed to.
+
+        ``withdraw`` may hold "all". Every change is a new record, so the history stays.
+        """
+        add, withdraw = list(add), list(withdraw)
+        interview = self.store.interview(interview_id)
+        found = find_participant(interview, participant)
+        changed_scopes((), add=add, withdraw=withdraw)  # unknown scopes refused first
+        self.store.require_writable()
+        with self.store.transaction():
+            # The latest record is read in the same transaction as the write: another window
+            # changing it meanwhile makes SQLite refuse this one (locked), never lose that one.
+            interview = self.store.interview(interview_id)
+            current = interview.consent_for(found.id)
+            scopes = changed_scopes(current.scopes if current else (), add=add, withdraw=withdraw)
+            interview = self.store.record_consent(interview_id, found.id, scopes)
+        self._notify("interview", interview_id)
+        return interview
+
+    def return_interview(self, interview_id: int) -> tuple[Interview, dict[str, list[str]]]:
+        """Create the return interview (same script, roles swapped), asking consent again.
+
+        Consent belongs to one interview and one person, so nothing is carried over. Returns
+        the new interview and, by its roles, what each person agreed to in this one: the
+        window offers it prefilled, and each person confirms it with one click.
+        """
+        old = self.store.interview(interview_id)
+        who = old.interviewee.name if old.interviewee else ""
+        whom = old.interviewer.name if old.interviewer else ""
+        title = f"{old.title} (return)"
+        if len(title) > MAX_TITLE:
+            title = old.title  # the title was already as long as a title may be
+        new = self.new_interview(
+            title,
+            interviewer=who,
+            interviewee=whom,
+            script_id=old.script_id,
+            # Still on the call, each at the same computer: the roles change hands.
+            on_call=old.on_call,
+            here_role=old.call_role,
+        )
+        swapped = {"interviewer": "interviewee", "interviewee": "interviewer"}
+        earlier: dict[str, list[str]] = {}
+        for p in old.participants:
+            consent = old.consent_for(p.id)
+            earlier[swapped[p.role]] = sorted(consent.scopes) if consent else []
+        return new, earlier
+
+    def check_can_record(self, interview_id: int) -> None:
+        """Refuse (``ConsentMissing``) unless both people agreed to be recorded."""
+        export.check_publish_consent(self.store.interview(interview_id), scope="record")
 
     # -- audio ------------------------------------------------------------------------------
 
@@ -153,14 +275,24 @@ class Services:
         """
         if isinstance(markers, Path):
             markers = read_markers(markers)
+        roles = self._channel_roles(source, channel_roles)
+        with self.store.transaction():
+            recording = import_audio(self.store, self.paths, interview_id, source, markers=markers)
+            if roles:
+                recording = self.store.set_channel_roles(recording.id, roles)
+        self._notify("recordings", interview_id)
+        return recording
+
+    @staticmethod
+    def _channel_roles(source: Path, channel_roles: Sequence[Role] | None) -> list[Role]:
+        """Whose voice each channel of a file carries: checked when given; for a two-channel
+        file taken as a call (interviewer first) unless said otherwise; else none."""
         roles = list(channel_roles) if channel_roles is not None else None
         if roles and (len(roles) != 2 or set(roles) != set(ROLES)):
             raise InvalidInput(
                 "Say which channel is the interviewer and which the interviewee.",
                 "Give two roles, one of each: interviewer,interviewee or interviewee,interviewer.",
             )
-        from app.audio.decode import probe
-
         channels = probe(Path(source).expanduser()).channels
         if roles and channels != 2:
             raise InvalidInput(
@@ -169,10 +301,50 @@ class Services:
             )
         if roles is None and channels == 2:
             roles = list(ROLES)
-        with self.store.transaction():
-            recording = import_audio(self.store, self.paths, interview_id, source, markers=markers)
-            if roles:
-                recording = self.store.set_channel_roles(recording.id, roles)
+        return roles or []
+
+    def check_audio(self, source: Path) -> None:
+        """Refuse (``AudioUnreadable``) a file that is not audio, before anything else."""
+        probe(source)
+
+    def import_new_interview(
+        self,
+        source: Path,
+        *,
+        title: str,
+        interviewer: str,
+        interviewee: str,
+        script_id: str | None = None,
+        consent: Iterable[str] = (),
+        markers: MarkerFile | Path | None = None,
+        channel_roles: Sequence[Role] | None = None,
+    ) -> Recording:
+        """Create an interview for an audio file: the interview, both people's consent and the
+        take appear together, or (refused, failed, killed) none of them."""
+        if isinstance(markers, Path):
+            markers = read_markers(markers)
+        consent = check_scopes(consent)
+        roles = self._channel_roles(
+            source, channel_roles
+        )  # also refuses bad audio before any write
+        self.store.require_writable()
+        staged = stage_audio(self.paths, source)
+        try:
+            with self.store.transaction():
+                interview = self.new_interview(
+                    title, interviewer=interviewer, interviewee=interviewee, script_id=script_id
+                )
+                for p in interview.participants:
+                    if consent:
+                        self.store.record_consent(interview.id, p.id, consent)
+                recording = commit_import(
+                    self.store, self.paths, interview.id, staged, markers=markers
+                )
+                if roles:
+                    recording = self.store.set_channel_roles(recording.id, roles)
+        finally:
+            staged.discard()
+        self._notify("recordings", recording.interview_id)
         return recording
 
     # -- voice samples ----------------------------------------------------------------------
@@ -225,22 +397,86 @@ class Services:
         from app.audio.recorder import Recorder
 
         self.store.interview(interview_id)
-        return Recorder(
+
+        def ended(kind: str, message: str) -> None:
+            # The recorder has stored the take by now (a lost device, a full disk).
+            self._notify("recordings", interview_id)
+            if on_event is not None:
+                on_event(kind, message)
+
+        recorder = Recorder(
             self.store,
             self.paths,
             interview_id,
             device=device,
             stream_factory=stream_factory,
             on_level=on_level,
-            on_event=on_event,
+            on_event=ended,
             on_call_level=on_call_level,
             on_notice=on_notice,
             # On a call: how to find the call's sound (tests pass a stand-in).
             **({"loopback": loopback} if loopback is not None else {}),
         )
+        stop = recorder.stop
+
+        def stop_and_tell() -> Any:
+            result = stop()
+            self._notify("recordings", interview_id)  # a new take: screens show it
+            return result
+
+        recorder.stop = stop_and_tell  # type: ignore[method-assign]
+        return recorder
 
     def recordings(self, interview_id: int) -> list[Recording]:
         return self.store.recordings(interview_id)
+
+    def takes(self, interview_id: int) -> list[Recording]:
+        """The interview's usable takes in conversation order, included or left out."""
+        return takes.usable_takes(self.store.recordings(interview_id))
+
+    def untranscribed_takes(self, interview_id: int) -> list[Recording]:
+        """Included takes the current transcript was not made from (added since), so the
+        user is told to transcribe again instead of exporting without them."""
+        done = self.store.transcript_take_ids(interview_id)
+        if done is None:
+            return []
+        return [
+            t for t in takes.included_takes(self.store.recordings(interview_id)) if t.id not in done
+        ]
+
+    def set_take_included(self, recording_id: int, included: bool) -> Recording:
+        """Leave a take out of transcription and exports, or bring it back."""
+        with self.store.transaction():
+            recording = self.store.set_included(recording_id, included)
+            transcript_id = self.store.transcript_id(recording.interview_id)
+            if transcript_id is not None:
+                self.store.bump_revision(transcript_id)  # what the exports hold has changed
+        self._notify("recordings", recording.interview_id)
+        self._notify("transcript", recording.interview_id)
+        return recording
+
+    def delete_take(self, recording_id: int) -> None:
+        """Delete one take: its row, markers and transcript lines, then its audio file."""
+        recording = self.store.recording(recording_id)
+        if recording.status == "recording":
+            raise InvalidInput(
+                "This take is still being recorded, so it cannot be deleted.",
+                "Stop recording first.",
+            )
+        if self.edits.is_remaking(recording.interview_id):
+            raise InvalidInput(
+                "This interview is being transcribed, so its takes cannot be deleted now.",
+                "Wait until transcribing has finished.",
+            )
+        relative = self.store.delete_recording(recording_id)
+        # The take's playback mix (a call take's) is a copy of its voices: it goes too.
+        for path in (self.paths.data / relative, playback.mix_path(self.paths, recording)):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                log.warning("Could not remove audio file %s", path, exc_info=True)
+        self._notify("recordings", recording.interview_id)
+        self._notify("transcript", recording.interview_id)
 
     def audio_file(self, recording: Recording) -> Path:
         return self.paths.data / recording.path
@@ -278,18 +514,38 @@ class Services:
         should_cancel: Callable[[], bool] | None = None,
     ) -> Transcript:
         settings = self.ctx.settings
-        return transcribe_interview(
-            self.store,
-            self.paths,
-            interview_id,
-            self.engine(engine, model),
-            language=language if language is not None else (settings.language or None),
-            glossary=list(glossary) if glossary is not None else list(settings.glossary),
-            discard_edits=discard_edits,
-            on_progress=on_progress,
-            should_cancel=should_cancel,
-            embedder=self._embedder,
-        )
+        self.store.interview(interview_id)
+        self.store.require_writable()  # before minutes of work, not after
+        loaded = self.engine(engine, model)
+        # While the job runs, edits are refused with a message rather than replaced at its end.
+        try:
+            with self.edits.remaking(interview_id):
+                self._notify("transcript", interview_id)  # screens show it is being re-made
+                transcript = transcribe_interview(
+                    self.store,
+                    self.paths,
+                    interview_id,
+                    loaded,
+                    language=language if language is not None else (settings.language or None),
+                    glossary=list(glossary) if glossary is not None else list(settings.glossary),
+                    discard_edits=discard_edits,
+                    on_progress=on_progress,
+                    should_cancel=should_cancel,
+                    embedder=self._embedder,
+                )
+        except sqlite3.IntegrityError as exc:
+            if self.store.interview_exists(interview_id):
+                raise
+            raise NotFound(
+                f"Interview {interview_id} was deleted while it was being transcribed, so the "
+                "transcript was not saved.",
+                "Nothing else was changed.",
+            ) from exc
+        finally:
+            # Also after a failure or Cancel: screens stop showing "being made again".
+            self._notify("transcript", interview_id)
+        self._notify("interview", interview_id)
+        return transcript
 
     def transcript(self, interview_id: int) -> Transcript | None:
         return self.store.transcript(interview_id)
@@ -300,25 +556,10 @@ class Services:
             raise NoTranscript(f"Interview {interview_id} has not been transcribed yet.")
         return transcript
 
-    # -- editing: every change is stored at once --------------------------------------------
+    # -- editing: app/editing.py owns every edit, its transaction, revision and undo -------
 
-    def _transcript_id(self, interview_id: int) -> int:
-        transcript_id = self.store.transcript_id(interview_id)
-        if transcript_id is None:
-            raise NoTranscript(f"Interview {interview_id} has not been transcribed yet.")
-        return transcript_id
-
-    def save_segment(self, interview_id: int, segment: Segment) -> None:
-        transcript_id = self._transcript_id(interview_id)
-        with self.store.transaction():
-            self.store.update_segment(transcript_id, segment)
-            self.store.set_status(interview_id, "edited")
-
-    def save_segments(self, interview_id: int, segments: Sequence[Segment]) -> None:
-        transcript_id = self._transcript_id(interview_id)
-        with self.store.transaction():
-            self.store.replace_segments(transcript_id, segments)
-            self.store.set_status(interview_id, "edited")
+    def transcript_revision(self, interview_id: int) -> int | None:
+        return self.store.revision(interview_id)
 
     # -- export -----------------------------------------------------------------------------
 
@@ -339,8 +580,12 @@ class Services:
             )
         interview = self.store.interview(interview_id)
         transcript = self.require_transcript(interview_id)
+        # Every included take, in order; captions run on one timeline across them.
+        segments = takes.on_one_timeline(
+            transcript.segments, takes.included_takes(self.store.recordings(interview_id))
+        )
         return export.render(
-            fmt, interview, transcript.segments, flavour=flavour, date=on_date or Date.today()
+            fmt, interview, segments, flavour=flavour, date=on_date or Date.today()
         )
 
     def check_can_publish(self, interview_id: int) -> None:
@@ -359,6 +604,7 @@ class Services:
         """Write an export file; refused unless both participants agreed to publish text."""
         interview = self.store.interview(interview_id)
         export.check_publish_consent(interview)
+        self.store.require_writable()  # the status change must not fail after the file is out
         day = on_date or Date.today()
         text = self.render(interview_id, fmt, flavour=flavour, on_date=day)
         name = export.default_filename(fmt, interview, flavour=flavour, date=day)
@@ -371,4 +617,5 @@ class Services:
             target = out
         written = export.write_atomic(target, text, force=force)
         self.store.update_interview(interview_id, status="exported")
+        self._notify("interview", interview_id)
         return written

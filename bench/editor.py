@@ -98,10 +98,13 @@ def one_run(app: QApplication, services: Services, interview_id: int) -> dict[st
     t0 = time.perf_counter()
     services.transcript(interview_id)
     figures["read transcript from the database"] = time.perf_counter() - t0
-    segment = services.transcript(interview_id).segments[0]  # type: ignore[union-attr]
+    transcript = services.transcript(interview_id)
+    assert transcript is not None
     t0 = time.perf_counter()
-    services.save_segment(interview_id, segment)
-    figures["services.save_segment of one segment (core alone)"] = time.perf_counter() - t0
+    services.edits.edit_text(
+        interview_id, transcript.revision, 0, transcript.segments[0].text + " x"
+    )
+    figures["services.edits.edit_text of one line (core alone)"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     editor = TranscriptEditor(services)
@@ -146,12 +149,12 @@ def one_run(app: QApplication, services: Services, interview_id: int) -> dict[st
     editor.merge()
     app.processEvents()
     figures["one structural edit (merge: op + store all + relayout)"] = time.perf_counter() - t0
-    if editor.undo_stack.count() != 2:
+    if services.edits.history(interview_id)[0] != "Merge with next":
         raise SystemExit(f"an edit was refused: {editor.status.text()}")
 
     t0 = time.perf_counter()
-    while editor.undo_stack.canUndo():  # also leaves the database as the next run expects
-        editor.undo_stack.undo()
+    while editor.undo_action.isEnabled():  # also leaves the database as the next run expects
+        editor.undo()
     app.processEvents()
     figures["undo both (store + relayout)"] = time.perf_counter() - t0
     editor.close()

@@ -220,6 +220,8 @@ def test_command_line_transcribes_offline(
         "--json",
     )
     interview = str(json.loads(created.stdout)["id"])
+    for person in ("Sam", "Priya"):
+        sandbox.run("consent", interview, "--participant", person, "--add", "record")
     sandbox.run("import", str(TESTDATA / "jfk.wav"), "--interview", interview)
     sandbox.run("transcribe", interview)
     for person in ("Sam", "Priya"):

@@ -8,8 +8,10 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QGroupBox,
     QLabel,
+    QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -141,23 +143,65 @@ class ConsentForm(QWidget):
 
 
 class ConsentDialog(QDialog):
-    """Change the consent of an existing interview (e.g. someone changed their mind)."""
+    """Change the consent of an existing interview (e.g. someone changed their mind).
 
-    def __init__(self, services: Services, interview_id: int, parent: QWidget | None = None):
+    With ``earlier`` (by role: what each person agreed to in another interview) the ticks
+    start from those choices, nothing is stored until each person ticks their own
+    "I confirm" box, and ``note`` says why they are asked again.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        interview_id: int,
+        parent: QWidget | None = None,
+        *,
+        earlier: dict[str, list[str]] | None = None,
+        note: str | None = None,
+    ):
         super().__init__(parent)
         self.services = services
         self.interview_id = interview_id
         self.setWindowTitle("Consent")
         self.setAccessibleName("Consent")
         self.form = ConsentForm()
-        self.form.show_interview(services.interview(interview_id))
-        buttons = dialogs.save_cancel_buttons(self, "Save consent")
+        interview = services.interview(interview_id)
+        self.form.show_interview(interview)
+        self.confirms: dict[str, QCheckBox] = {}
+        if earlier is not None:
+            for p in interview.participants:
+                group = self.form.participants[p.role]
+                group.set_scopes(set(earlier.get(p.role, [])))
+                group.given.setText("Ticked from the first interview: please check.")
+                confirm = QCheckBox(f"I, {p.name}, confirm these choices")
+                confirm.setAccessibleName(f"{p.name} confirms these choices")
+                confirm.toggled.connect(self._update_save)
+                group.layout().addWidget(confirm)
+                self.confirms[p.role] = confirm
+        self.buttons = dialogs.save_cancel_buttons(self, "Save consent")
         layout = QVBoxLayout(self)
+        if note:
+            self.note = QLabel(note)
+            self.note.setWordWrap(True)
+            self.note.setAccessibleName(note)
+            layout.addWidget(self.note)
         layout.addWidget(VerticalScroll(self.form), 1)  # large text: scrolls, never cut off
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.resize(720, 560)
+        self._update_save()
+
+    @property
+    def save_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+    def _update_save(self) -> None:
+        waiting = [role for role, box in self.confirms.items() if not box.isChecked()]
+        self.save_button.setEnabled(not waiting)
+        self.save_button.setAccessibleDescription("Each person confirms first" if waiting else "")
 
     def accept(self) -> None:
+        if not self.save_button.isEnabled():
+            return  # Enter pressed before both confirmed
         try:
             self.form.save(self.services, self.interview_id)
         except Exception as exc:

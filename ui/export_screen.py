@@ -73,12 +73,13 @@ class ExportScreen(QWidget):
     status_changed = Signal(str)
 
     def __init__(
-        self, services: Services, settings: Settings, parent: QWidget | None = None
+        self, services: Services, settings: Settings | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.services = services
-        #: Public: the main window swaps in new settings after the settings dialog.
-        self.settings = settings
+        # ``settings`` is not kept: the screen reads the services' settings each time, so it
+        # never holds a stale copy (the parameter stays for callers that pass it).
+        del settings
         self.interview_id: int | None = None
         self.text = ""
         self.blocked: ConsentMissing | None = None
@@ -284,19 +285,21 @@ class ExportScreen(QWidget):
         self.save_button.setEnabled(ok)
         self.copy_button.setEnabled(ok)
 
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
     def _choice_changed(self) -> None:
-        self.settings.export_flavour = self.flavour_name
-        self._remember()
+        self._remember(export_flavour=self.flavour_name)
         self.refresh()
 
     def _folder_changed(self) -> None:
-        self.settings.export_folder = self.folder.text().strip()
-        self._remember()
+        self._remember(export_folder=self.folder.text().strip())
 
-    def _remember(self) -> None:
+    def _remember(self, **changes: str) -> None:
         # The next export starts from the same choices; losing them is no reason to fail.
-        with contextlib.suppress(OSError):
-            self.settings.save(self.services.paths.settings_file)
+        with contextlib.suppress(BuddyError):
+            self.services.update_settings(**changes)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -344,8 +347,7 @@ class ExportScreen(QWidget):
         except BuddyError as error:
             show_error(self, error)
             return None
-        self.settings.export_folder = str(folder)
-        self._remember()
+        self._remember(export_folder=str(folder))
         self._say(f"Saved {path.name} in {path.parent}.")
         self.exported.emit(path)
         return path

@@ -8,14 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
+from app.clock import format_clock
 from app.models import Interview, Script
 from app.settings import Settings
 
-
-def fmt_clock(seconds: float) -> str:
-    whole = int(max(0.0, seconds))
-    hours, rest = divmod(whole, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+fmt_clock = format_clock  # the one clock format, under the name the screens use
 
 
 def question_texts(

@@ -155,12 +155,17 @@ class InterviewLayout(QWidget):
         self.swap_button = self._button(
             "S&wap roles", "Swap roles", "Start the return interview: same script, roles swapped"
         )
+        self.takes_button = self._button(
+            "Ta&kes…", "Takes", "Leave a take out of the transcript, or delete it"
+        )
         self.transcribe_button.clicked.connect(self.transcribe)
         self.swap_button.clicked.connect(self.swap_roles)
+        self.takes_button.clicked.connect(self.show_takes)
         self.takes_label = QLabel()
         self.takes_label.setWordWrap(True)
         after_layout = QHBoxLayout(after)
         after_layout.addWidget(self.takes_label, 1)
+        after_layout.addWidget(self.takes_button)
         after_layout.addWidget(self.transcribe_button)
         after_layout.addWidget(self.swap_button)
 
@@ -194,6 +199,7 @@ class InterviewLayout(QWidget):
             self.stop_button,
             self.consent_button,
             self.notes,
+            self.takes_button,
             self.transcribe_button,
             self.swap_button,
         ]

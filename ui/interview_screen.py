@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.audio.levels import Level
-from app.errors import InvalidInput
-from app.models import Interview, Script
+from app.errors import BuddyError, InvalidInput
+from app.models import Interview, Recording, Script
+from app.notices import Change
 from app.services import Services
 from app.settings import Settings
 from ui import tasks
@@ -19,12 +20,36 @@ from ui.consent import ConsentDialog
 from ui.errors import show_error
 from ui.interview_controls import ControlKeys, fmt_clock, question_texts
 from ui.interview_layout import InterviewLayout
+from ui.notices import on_change
 from ui.recording import MicCheck, RecorderFactory, RecordingSession, StreamFactory
+from ui.takes_dialog import TakesDialog, how_made
 
 log = logging.getLogger(__name__)
 
 #: Notes are saved this long after the last keystroke.
 NOTES_DELAY_MS = 700
+
+
+def takes_summary(takes: list[Recording]) -> str:
+    """What the takes are, in words: how many, which are left out, the latest one."""
+    if not takes:
+        return "Nothing recorded yet."
+    count = len(takes)
+    left_out = [n for n, t in enumerate(takes, start=1) if not t.included]
+    last = takes[-1]
+    text = "1 take." if count == 1 else f"{count} takes, one conversation in this order."
+    if left_out:
+        names = ", ".join(str(n) for n in left_out)
+        text += f" Left out: take{'s' if len(left_out) > 1 else ''} {names}."
+    text += f" Latest: {fmt_clock(last.duration_s)}, {how_made(last)}."
+    return text + (f" {last.message}" if last.message else "")
+
+
+RETURN_NOTE = (
+    "This is a new interview, so each of you is asked for consent again. Your choices from "
+    "the first interview are ticked below: check them, change any you like, then each tick "
+    "your own 'I confirm' box."
+)
 
 
 class InterviewScreen(InterviewLayout):
@@ -69,6 +94,7 @@ class InterviewScreen(InterviewLayout):
         self._clock.timeout.connect(self._tick)
         self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_DELAY_MS)
         self._notes_timer.timeout.connect(self.save_notes)
+        on_change(services.notices, self._on_change)
         self.voices.finished.connect(self._voices_done)
         self.voices.about_to_record.connect(self._release_mic_check)
 
@@ -317,6 +343,13 @@ class InterviewScreen(InterviewLayout):
             # comes next (the notes). Land where the hands are needed: on Next question.
             target = self.next_button if self.next_button.isEnabled() else self.notes
             target.setFocus(Qt.FocusReason.OtherFocusReason)
+        earlier = len(self.services.takes(self.interview.id))
+        if earlier:
+            self._tell(
+                f"Recording take {earlier + 1}. It is added after the "
+                f"{'earlier take' if earlier == 1 else f'{earlier} earlier takes'}, "
+                "which are kept."
+            )
         session.start()
 
     def toggle_pause(self) -> None:
@@ -410,17 +443,24 @@ class InterviewScreen(InterviewLayout):
         self.swap_button.setEnabled(interview is not None and not busy)
         self.consent_button.setEnabled(interview is not None and not busy)
         self.voices.setEnabled(interview is not None and not busy)
-        takes = self.services.recordings(interview.id) if interview is not None else []
-        usable = [t for t in takes if t.status != "recording"]
-        self.transcribe_button.setEnabled(bool(usable) and not busy)
-        if usable:
-            last = usable[-1]
-            self.takes_label.setText(
-                f"{len(usable)} take(s). Latest: {fmt_clock(last.duration_s)}, {last.status}."
-                + (f" {last.message}" if last.message else "")
+        usable = self.services.takes(interview.id) if interview is not None else []
+        included = [t for t in usable if t.included]
+        self.transcribe_button.setEnabled(bool(included) and not busy)
+        self.takes_button.setEnabled(bool(usable) and not busy)
+        missing = self.services.untranscribed_takes(interview.id) if interview else []
+        numbers = [str(usable.index(t) + 1) for t in missing if t in usable]
+        later = ""
+        if numbers and not busy:
+            which = (
+                f"Take {numbers[0]} is" if len(numbers) == 1 else f"Takes {', '.join(numbers)} are"
             )
-        else:
-            self.takes_label.setText("Nothing recorded yet.")
+            later = f" {which} not in the transcript yet: choose Transcribe to add it."
+        adds_one = f" Recording again adds take {len(usable) + 1}." if usable and not busy else ""
+        self.takes_label.setText(takes_summary(usable) + later + adds_one)
+        # Record on an interview with takes adds one: say so where Record is described.
+        adds = f"Record take {len(usable) + 1}; the earlier takes are kept" if usable else ""
+        self.record_button.setToolTip(adds or "Start recording")
+        self.record_button.setAccessibleDescription(adds or "Start recording")
         if interview is not None and not busy:
             missing = self.services.interview(interview.id).missing_consent("record")
             if missing:
@@ -429,6 +469,22 @@ class InterviewScreen(InterviewLayout):
         self._tick()
 
     # -- after the take -------------------------------------------------------------------
+
+    def show_takes(self) -> TakesDialog | None:
+        if self.interview is None:
+            return None
+        dialog = TakesDialog(self.services, self.interview.id, self)
+        dialog.finished.connect(lambda _r: self._update())
+        dialog.open()
+        return dialog
+
+    def _on_change(self, change: Change) -> None:
+        busy = self.session is not None and self.session.active
+        if self.interview is None or change.interview_id != self.interview.id or busy:
+            return
+        if change.kind in ("recordings", "interview", "transcript"):
+            self.interview = self.services.interview(self.interview.id)
+            self._update()
 
     def edit_consent(self) -> ConsentDialog | None:
         if self.interview is None:
@@ -447,30 +503,25 @@ class InterviewScreen(InterviewLayout):
         old = self.interview
         if old is None or (self.session is not None and self.session.active):
             return None
-        who = old.interviewee.name if old.interviewee else ""
-        whom = old.interviewer.name if old.interviewer else ""
         try:
-            new = self.services.new_interview(
-                f"{old.title} (return)",
-                interviewer=who,
-                interviewee=whom,
-                script_id=old.script_id,
-                # Still on the call, still at the same computers: the roles change hands.
-                on_call=old.on_call,
-                here_role=old.call_role,
-            )
-            # Each person already agreed minutes ago: carry their own choices over.
-            for p in old.participants:
-                consent = old.consent_for(p.id)
-                if consent is not None:
-                    self.services.give_consent(new.id, p.name, sorted(consent.scopes))
-        except Exception as exc:
+            new, earlier = self.services.return_interview(old.id)
+        except BuddyError as exc:
             show_error(self, exc)
             return None
+        who = new.interviewer.name if new.interviewer else ""
+        whom = new.interviewee.name if new.interviewee else ""
         self.status_message.emit(
-            f"Return interview created: {who} now asks, {whom} answers. Consent carried over."
+            f"Return interview created: {who} now asks, {whom} answers. "
+            "Consent is asked again for this interview."
         )
         self.open_requested.emit(new.id)
+        # Consent belongs to one interview: both are asked again, their earlier ticks
+        # prefilled, one click each to confirm.
+        self.consent_dialog = ConsentDialog(
+            self.services, new.id, self, earlier=earlier, note=RETURN_NOTE
+        )
+        self.consent_dialog.accepted.connect(lambda: (self.banner.hide(), self._update()))
+        self.consent_dialog.open()
         return new.id
 
     # -- notes ----------------------------------------------------------------------------

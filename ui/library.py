@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.clock import format_clock
 from app.models import Interview, Recording
 from app.services import Services
 from ui import dialogs, tasks
@@ -285,6 +286,15 @@ class LibraryScreen(QWidget):
             return None
         interview = self.model.interview_at(self.model.row_of(interview_id))
         assert interview is not None
+        missing = self.services.interview(interview_id).missing_consent("record")
+        if missing:  # importing a recording needs the same consent as making one
+            names = " and ".join(p.name for p in missing)
+            verb = "has" if len(missing) == 1 else "have"
+            self.status_message.emit(
+                f"{names} {verb} not agreed to be recorded: record their consent first "
+                "(open the interview, then Consent…)."
+            )
+            return None
         dialog = ImportDialog(interview.title, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.chosen.connect(
@@ -299,9 +309,9 @@ class LibraryScreen(QWidget):
         self.status_message.emit(f"Importing {audio.name}…")
 
         def done(recording: Recording) -> None:
-            minutes, seconds = divmod(int(recording.duration_s), 60)
             self.status_message.emit(
-                f"Imported {audio.name} ({minutes}:{seconds:02d}). It is ready to transcribe."
+                f"Imported {audio.name} ({format_clock(recording.duration_s)}). "
+                "It is ready to transcribe."
             )
             self.refresh(select=interview_id)
 

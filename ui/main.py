@@ -111,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.exit(0 if shown else 1)
 
         QTimer.singleShot(1000, smoke_done)
+    if ctx.warnings:  # e.g. a damaged settings file that was set aside
+        QTimer.singleShot(0, lambda: window.say(" ".join(ctx.warnings)))
     if ctx.recovered:
         # After the first paint, so the user sees the app before the question about takes.
         QTimer.singleShot(0, lambda: window.offer_recovered(ctx.recovered))

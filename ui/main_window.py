@@ -10,10 +10,12 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QPushButton, QStackedWidget, QWidget
 
+from app.notices import Change
 from app.services import Services
 from app.settings import Settings
 from ui import tasks
 from ui.announce import announce
+from ui.close_guard import CloseGuard
 from ui.consent import ConsentDialog
 from ui.errors import show_error
 from ui.export_screen import ExportScreen
@@ -21,6 +23,7 @@ from ui.help_dialogs import AboutDialog, ShortcutsDialog, widget_shortcuts
 from ui.interview_screen import InterviewScreen
 from ui.library import LibraryScreen
 from ui.new_interview import NewInterviewScreen
+from ui.notices import on_change
 from ui.recovered_dialog import RecoveredDialog
 from ui.script_editor import ScriptEditor
 from ui.settings_dialog import SettingsDialog
@@ -81,7 +84,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.services = services
-        self.settings: Settings = services.ctx.settings
         self.theme = theme
         self.current_id: int | None = None
         self.setWindowTitle("Buddy Interviews")
@@ -98,7 +100,7 @@ class MainWindow(QMainWindow):
             input_device=input_device,
         )
         self.transcript = TranscriptEditor(services)
-        self.export = ExportScreen(services, self.settings)
+        self.export = ExportScreen(services)
         self.scripts = ScriptEditor(services)
         for screen in (
             self.library,
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.panel)
         self.panel.hide()
 
+        self.close_guard = CloseGuard(self)
         self._connect()
         self._make_menus()
         # Enter presses the focused button, as Space does: outside dialogs Qt reacts to Space
@@ -128,6 +131,7 @@ class MainWindow(QMainWindow):
     # -- wiring ---------------------------------------------------------------------------
 
     def _connect(self) -> None:
+        on_change(self.services.notices, self._settings_changed)
         for screen in (self.library, self.new_interview, self.interview, self.panel, self.scripts):
             screen.status_message.connect(self.say)
         self.library.open_requested.connect(self.open_interview)
@@ -138,6 +142,9 @@ class MainWindow(QMainWindow):
         self.interview.open_requested.connect(self.show_interview)
         self.interview.recording_changed.connect(self._recording_changed)
         self.panel.transcribed.connect(self._transcribed)
+        # Screens not in view still show fresh data when they come back: every change the
+        # core makes (any screen, a background job) reaches them on the main thread.
+        on_change(self.services.notices, self._on_change)
         self.panel.open_transcript.connect(self.show_transcript)
         self.scripts.use_script.connect(self._use_script)
         self.transcript.edited.connect(lambda _i: self.library.refresh())
@@ -304,23 +311,38 @@ class MainWindow(QMainWindow):
         if self.current_id == interview_id and self.stack.currentWidget() is self.interview:
             self.interview._update()
 
+    def _on_change(self, change: Change) -> None:
+        listed = ("interview", "transcript", "recordings", "deleted")
+        if change.kind in listed and self.stack.currentWidget() is self.library:
+            self.library.refresh(select=self.library.selected_id())
+        if change.kind in ("transcript", "interview", "settings", "post", "recordings") and (
+            self.stack.currentWidget() is self.export
+            and change.interview_id in (None, self.export.interview_id)
+        ):
+            self.export.refresh()
+
     def _recording_changed(self, recording: bool) -> None:
         self.new_action.setEnabled(not recording)
         self.import_action.setEnabled(not recording)
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.services, self.settings, self)
-        dialog.applied.connect(self._settings_applied)
+        dialog.applied.connect(lambda _s: self.say("Settings saved."))
         dialog.open()
         return dialog
 
-    def _settings_applied(self, settings: Settings) -> None:
-        self.settings = settings
+    @property
+    def settings(self) -> Settings:
+        """The settings in use, always read from the core (never a copy kept here)."""
+        return self.services.settings
+
+    def _settings_changed(self, change: Change) -> None:
+        if change.kind != "settings":
+            return
+        settings = self.services.settings
         if self.theme is not None:
             self.theme.apply(settings.theme, settings.text_scale)
         self.interview.reload_settings(settings)
-        self.export.settings = settings
-        self.say("Settings saved.")
 
     def show_shortcuts(self) -> ShortcutsDialog:
         extra = (
@@ -357,6 +379,9 @@ class MainWindow(QMainWindow):
             self.resize(1100, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_guard.should_close():  # a take or a transcription is running: ask
+            event.ignore()
+            return
         QSettings().setValue("main-window/geometry", self.saveGeometry())
         self.shutdown()
         super().closeEvent(event)

@@ -52,6 +52,8 @@ class Player(QObject):
     rate_changed = Signal(float)
     #: A ``PlaybackUnavailable`` saying why nothing can be heard and what to do.
     failed = Signal(object)
+    #: The end of the file was reached (the editor may go on into the next take).
+    finished = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -229,6 +231,8 @@ class Player(QObject):
                 player.play()
         elif status == QMediaPlayer.MediaStatus.InvalidMedia:
             self._play_when_loaded = False
+        elif status == QMediaPlayer.MediaStatus.EndOfMedia:
+            self.finished.emit()
 
     def _on_position(self, ms: int) -> None:
         if self._pending_seek_s is None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import BuddyError
 from app.export import FLAVOURS
 from app.services import Services
 from app.settings import THEMES, Settings
@@ -259,13 +260,11 @@ class SettingsDialog(QDialog):
         )
 
     def accept(self) -> None:
-        settings = self.collect()
         try:
-            settings.save(self.services.paths.settings_file)
-        except OSError as exc:
+            # Checked, saved and announced by the core; screens reload on its notice.
+            settings = self.services.update_settings(self.collect())
+        except BuddyError as exc:
             show_error(self, exc)
             return
-        # Services read ctx.settings on every call, so the new values apply at once.
-        self.services.ctx.settings = settings
         self.applied.emit(settings)
         super().accept()

@@ -1,107 +1,46 @@
 """Correct a transcript while listening: edit, split, merge, redact, set speakers, find/replace.
 
-Every change goes through one path: a pure function of app/transcript.py makes a new segment
-list, the services store it at once (no Save button: a crash loses nothing), and a command on
-the undo stack keeps the lists before and after so that undo and redo store their result too.
+The widget holds no editing logic: each user action is one ``services.edits`` call (one
+transaction in app/editing.py), named on the revision this screen shows. The call returns the
+transcript as stored and what Undo/Redo would do next; the widget shows that. When the
+transcript changes elsewhere (re-made, a take left out, another window), a change notice
+arrives and the screen reloads itself.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import (
-    QAction,
-    QKeySequence,
-    QUndoCommand,
-    QUndoStack,
-)
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QComboBox,
-    QHBoxLayout,
     QLabel,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app import transcript as ops
-from app.errors import BuddyError, InvalidInput
+from app.editing import Edited
+from app.errors import BuddyError, TranscriptBusy, TranscriptChanged
 from app.models import Recording, Segment
+from app.notices import Change
 from app.services import Services
+from app.takes import usable_takes
 from ui import tasks
 from ui.announce import announce
+from ui.editor_toolbar import make_action, make_toolbar, reserve_width, together
 from ui.errors import show_error
 from ui.find_bar import FindBar
+from ui.notices import on_change
 from ui.player import RATES, SKIP_S, Player
 from ui.transcript_model import TranscriptModel, format_time
 from ui.transcript_view import TranscriptView
 
-#: Above this many changed segments one bulk write is cheaper than one write per segment.
-_BULK_SAVE = 40
-
-
-def splice(
-    segments: list[Segment],
-    start: int,
-    count: int,
-    op: Callable[[list[Segment]], list[Segment]],
-) -> list[Segment]:
-    """Apply a pure edit to ``segments[start:start + count]`` only and put the result back.
-
-    The ops copy every segment and word they are given; on a two-hour transcript that is
-    ~0.2 s per keystroke. Untouched segments are shared between the lists instead (nothing
-    ever changes a Segment in place), and only positions after the edit are renumbered.
-    """
-    if not 0 <= start < len(segments):
-        raise InvalidInput("Choose a segment first.", "Move to it with the arrow keys.")
-    result = segments[:start] + op(segments[start : start + count]) + segments[start + count :]
-    for i in range(start, len(result)):
-        if result[i].position != i:
-            result[i] = replace(result[i], position=i)
-    return result
-
-
-def _together(label: QLabel, field: QWidget) -> QWidget:
-    """A label and its field as one toolbar item: with large text the toolbar moves what does
-    not fit into its "»" menu, and the two must not end up apart."""
-    box = QWidget()
-    row = QHBoxLayout(box)
-    row.setContentsMargins(4, 0, 4, 0)
-    row.addWidget(label)
-    row.addWidget(field)
-    return box
-
-
-class _EditCommand(QUndoCommand):
-    """One undoable step: the whole segment list before and after it."""
-
-    def __init__(
-        self,
-        editor: TranscriptEditor,
-        label: str,
-        before: list[Segment],
-        after: list[Segment],
-        focus: int | None,
-    ) -> None:
-        super().__init__(label)
-        self._editor, self._before, self._after, self._focus = editor, before, after, focus
-        # The first redo happens inside QUndoStack.push, after the change was already stored.
-        self._stored = True
-
-    def redo(self) -> None:
-        if self._stored:
-            self._stored = False
-            self._editor._show(self._after, self._focus)
-        else:
-            self._editor._restore(self._before, self._after, self._focus, f"Redone: {self.text()}")
-
-    def undo(self) -> None:
-        self._editor._restore(self._after, self._before, self._focus, f"Undone: {self.text()}")
+log = logging.getLogger(__name__)
 
 
 class TranscriptEditor(QWidget):
@@ -118,16 +57,21 @@ class TranscriptEditor(QWidget):
         super().__init__(parent)
         self.services = services
         self.interview_id: int | None = None
+        #: The transcript revision this screen shows; every edit names it.
+        self.revision: int | None = None
+        self.takes: list[Recording] = []
         self.player = player or Player(self)
-        self.undo_stack = QUndoStack(self)
         self.model = TranscriptModel(self)
         self.view = TranscriptView(self.model, self)
         self.delegate = self.view.delegate
-        self._duration = 0.0
         self._announced = ""
+        #: Where playback of one line stops (take-local seconds), unless "Keep playing".
+        self._stop_at: float | None = None
+        self._take_of_player: int | None = None
+        self._mixing: set[int] = set()  # call takes whose playback mix is being made
+        self._remaking = False
         self.find_bar = FindBar(self)
         self.find_bar.hide()
-        self._build_view()
         self._build_actions()
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -137,64 +81,32 @@ class TranscriptEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.play_bar, self.edit_bar, self.find_bar, self.view, self.status):
             layout.addWidget(widget)
-        self.model.text_edited.connect(self._on_text_edited)
+        self.model.text_edited.connect(self.edit_text)
+        self.view.play_requested.connect(self._play_index)
+        self.view.selectionModel().currentChanged.connect(lambda *_a: self._sync_controls())
         self.player.position_changed.connect(self._on_position)
         self.player.playing_changed.connect(self._on_playing_changed)
+        self.player.finished.connect(self._on_take_finished)
         self.player.failed.connect(lambda error: self.say(f"{error.message} {error.hint}"))
+        on_change(services.notices, self._on_change)
         self.setTabOrder(self.speed, self.view)
 
     # -- construction -------------------------------------------------------------------
 
-    def _build_view(self) -> None:
-        self.view.play_requested.connect(self._play_index)
-        self.view.clicked.connect(self._play_index)
-        self.view.selectionModel().currentChanged.connect(lambda *_a: self._sync_controls())
-
     def _action(self, text: str, keys: str, slot: Callable[[], object], tip: str) -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(k) for k in keys.split(", ") if k])
-        # Only while focus is inside the editor, so other screens keep their own keys.
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{tip} ({keys})")
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
-    def _toolbar(self, name: str, actions: list[QAction], *widgets: QWidget) -> QToolBar:
-        bar = QToolBar(name, self)
-        bar.setAccessibleName(name)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in actions:
-            bar.addAction(action)
-            # Toolbar buttons take no focus by default; keyboard-only users Tab to them.
-            button = bar.widgetForAction(action)
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            button.setAccessibleName(action.text())
-            button.setAccessibleDescription(action.toolTip())
-        for widget in widgets:
-            bar.addWidget(widget)
-        # With large text the bar overflows into a "»" menu; keyboard users must reach it too.
-        more = bar.findChild(QToolButton, "qt_toolbar_ext_button")
-        if more is not None:
-            more.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            more.setAccessibleName(f"More {name.lower()} controls")
-        return bar
+        return make_action(self, text, keys, slot, tip)
 
     def _build_actions(self) -> None:
         a = self._action
         skip = self.player.skip
-        self.play_action = a("Play", "Ctrl+Space", self.toggle_play, "Play or pause")
+        self.play_action = a("Play", "Space, Ctrl+Space", self.toggle_play, "Play the line")
         self.back_action = a("Back 5 s", "Ctrl+Left, Alt+Left", lambda: skip(-SKIP_S), "Back")
         self.forward_action = a(
             "Forward 5 s", "Ctrl+Right, Alt+Right", lambda: skip(SKIP_S), "Forward"
         )
-        self.undo_action = a("Undo", "Ctrl+Z", self.undo, "Undo the last change")
-        self.redo_action = a("Redo", "Ctrl+Shift+Z, Ctrl+Y", self.redo, "Redo what was undone")
-        stack = self.undo_stack
-        stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        stack.undoTextChanged.connect(lambda t: self.undo_action.setText(f"Undo {t}".strip()))
-        stack.redoTextChanged.connect(lambda t: self.redo_action.setText(f"Redo {t}".strip()))
+        # Fixed labels: what Undo/Redo would do goes in the tooltip, so nothing moves.
+        self.undo_action = a("Undo", "Ctrl+Z", self.undo, "Nothing to undo")
+        self.redo_action = a("Redo", "Ctrl+Shift+Z, Ctrl+Y", self.redo, "Nothing to redo")
         find = self.find_bar
         self.find_action = a("Find", "Ctrl+F", lambda: find.open(False), "Find text")
         self.find_next_action = a("Find next", "F3", lambda: find.find(1), "Next match")
@@ -202,6 +114,7 @@ class TranscriptEditor(QWidget):
             "Find previous", "Shift+F3", lambda: find.find(-1), "Previous match"
         )
         self.replace_action = a("Replace", "Ctrl+H", lambda: find.open(True), "Find and replace")
+        self.edit_action = a("Edit", "F2", self.edit_current, "Edit the line's text")
         self.split_action = a("Split", "Ctrl+Shift+S", self.split, "Split at the text cursor")
         self.merge_action = a("Merge with next", "Ctrl+M", self.merge, "Join with the next one")
         self.redact_action = a("Redact", "Ctrl+R", self.toggle_redact, "Leave out of exports")
@@ -211,6 +124,8 @@ class TranscriptEditor(QWidget):
         self.interviewee_action = a(
             "Interviewee", "Ctrl+2", lambda: self.set_speaker_role("interviewee"), "Speaker"
         )
+        # Space plays only from the list: in the text editor it types a space.
+        self.play_action.setShortcuts([QKeySequence("Ctrl+Space")])
         self.view.local_actions = [self.interviewer_action, self.interviewee_action]
         for action in (self.undo_action, self.redo_action):
             action.setEnabled(False)
@@ -222,6 +137,10 @@ class TranscriptEditor(QWidget):
         self.speed.currentIndexChanged.connect(
             lambda i: self.player.set_rate(float(self.speed.itemData(i)))
         )
+        self.keep_playing = a(
+            "Keep playing", "Ctrl+K", self._keep_playing_changed, "Play on past the line's end"
+        )
+        self.keep_playing.setCheckable(True)
         self.position_label = QLabel("0:00", self)
         self.position_label.setAccessibleName("Playback position")
         self.speaker = QComboBox(self)
@@ -234,141 +153,139 @@ class TranscriptEditor(QWidget):
         self.speed_label.setBuddy(self.speed)
         self.speaker_label = QLabel("Spea&ker:", self)
         self.speaker_label.setBuddy(self.speaker)
-        self.play_bar = self._toolbar(
+        self.play_bar = make_toolbar(
+            self,
             "Playback",
-            [self.play_action, self.back_action, self.forward_action],
-            _together(self.speed_label, self.speed),
+            [self.play_action, self.back_action, self.forward_action, self.keep_playing],
+            together(self.speed_label, self.speed),
             self.position_label,
         )
-        self.edit_bar = self._toolbar(
+        self.edit_bar = make_toolbar(
+            self,
             "Editing",
             [
                 *(self.undo_action, self.redo_action, self.find_action, self.replace_action),
-                *(self.split_action, self.merge_action, self.redact_action),
+                *(self.edit_action, self.split_action, self.merge_action, self.redact_action),
             ],
-            _together(self.speaker_label, self.speaker),
+            together(self.speaker_label, self.speaker),
         )
-
-    def undo(self) -> None:
-        # Text being typed is a change of its own: save it first, so Undo undoes it.
-        self._close_editor(commit=True)
-        self.undo_stack.undo()
-
-    def redo(self) -> None:
-        self._close_editor(commit=True)
-        self.undo_stack.redo()
+        self.view.space_pressed.connect(self.play_current_line)
+        # Labels that change with the state keep the room of the longer one.
+        reserve_width(self.edit_bar, self.redact_action, ("Redact", "Unredact"))
+        reserve_width(self.play_bar, self.play_action, ("Play", "Pause"))
 
     # -- loading ------------------------------------------------------------------------
 
     def load(self, interview_id: int) -> None:
-        """Show the transcript of ``interview_id`` and get its recording ready to play."""
+        """Show the transcript of ``interview_id`` and get its first take ready to play."""
         self.player.stop()
-        self.undo_stack.clear()
         self.interview_id = interview_id
+        self._reload(keep_place=False)
+
+    def _reload(self, *, keep_place: bool = True) -> None:
+        assert self.interview_id is not None
+        interview_id = self.interview_id
+        here = self.current_segment() if keep_place else None
         interview = self.services.interview(interview_id)
         transcript = self.services.transcript(interview_id)
-        self.model.load(interview, transcript.segments if transcript else [])
-        recordings = self.services.recordings(interview_id)
-        wanted = transcript.recording_id if transcript else None
-        recording = next((r for r in recordings if r.id == wanted), None) or (
-            recordings[-1] if recordings else None
-        )
-        self._set_player_source(recording)
-        self._duration = recording.duration_s if recording else 0.0
+        self.revision = transcript.revision if transcript else None
+        self.takes = usable_takes(self.services.recordings(interview_id))
+        for take in self.takes:
+            if not self.services.playback_ready(take):
+                self._mix_in_background(take)  # ready before anyone presses Play, mostly
+        self.model.load(interview, transcript.segments if transcript else [], takes=self.takes)
+        first = self.takes[0] if self.takes else None
+        if not keep_place or self._take_of_player not in {t.id for t in self.takes}:
+            self._use_take(first)
         self.speaker.clear()
         for person in interview.participants:
             self.speaker.addItem(f"{person.name} ({person.role})", person.name)
         self.speaker.addItem("Unknown speaker", None)
-        self._on_position(0.0)
+        undo, redo = self.services.edits.history(interview_id)
+        self._show_history(undo, redo)
         if self.model.rowCount():
-            self.view.setCurrentIndex(self.model.index(0))
-            self.say(f"{len(self.model.segments)} segments of {interview.title}.")
+            row = self.model.row_of_segment(min(here, len(self.segments) - 1)) if here else 0
+            self.view.setCurrentIndex(self.model.index(row))
+            count = len(self.segments)
+            lines = f"{count} line" + ("" if count == 1 else "s")
+            self.say(f"{lines} of {interview.title}.")
         else:
             self.say("This interview has no transcript yet. Transcribe it first.")
+        self._remaking = self.services.edits.is_remaking(interview_id)
+        if self._remaking:
+            self.say("This transcript is being made again. You can read and listen meanwhile.")
         self._sync_controls()
 
-    def _set_player_source(self, recording: Recording | None) -> None:
-        """Play the take, as one mono mix for a two-channel (call) take: both voices in both
-        ears. Making the mix reads the whole take, so it runs in the background once."""
-        if recording is None or self.services.playback_ready(recording):
-            self.player.set_source(self.services.playback_file(recording) if recording else None)
+    def _on_change(self, change: Change) -> None:
+        if self.interview_id is None or change.interview_id != self.interview_id:
             return
-        self.player.set_source(None)
-        wanted = self.interview_id
-
-        def ready(path: Path) -> None:
-            if self.interview_id == wanted:  # the user may have moved on meanwhile
-                self.player.set_source(path)
-
-        tasks.run_task(
-            "mix the take for playback",
-            lambda: self.services.playback_file(recording),
-            on_success=ready,
-            on_failure=lambda error: show_error(self, error),
-        )
+        if change.kind == "deleted":
+            self.interview_id = self.revision = None
+            self.model.load(None, [])
+            self.player.set_source(None)
+            return
+        stale = self.services.transcript_revision(self.interview_id) != self.revision
+        if change.kind == "recordings" or (change.kind == "transcript" and stale):
+            # Text being typed is offered to the core first: it is saved or refused with a
+            # message, never dropped by the reload.
+            self._close_editor(commit=True)
+            self._reload()
+        elif change.kind == "transcript" and self._remaking != self._edits.is_remaking(
+            self.interview_id
+        ):
+            self._reload()  # the same revision, but it began or stopped being re-made
+        elif change.kind == "interview":
+            self.model.set_interview(self.services.interview(self.interview_id))
 
     @property
     def segments(self) -> list[Segment]:
         return self.model.segments
 
-    # -- the one edit path --------------------------------------------------------------
+    # -- the one edit path: one services call per action ---------------------------------
 
-    def _apply(
-        self, label: str, change: Callable[[list[Segment]], list[Segment]], focus: int | None
-    ) -> bool:
-        """Make, store and show one change; False if it was refused or nothing changed."""
-        if self.interview_id is None:
+    def _apply(self, call: Callable[[int], Edited], *, typed: str | None = None) -> bool:
+        """Run one edit named on this screen's revision and show what the core stored."""
+        if self.interview_id is None or self.revision is None:
+            self.say("This interview has no transcript yet. Transcribe it first.")
             return False
-        before = self.model.segments
         try:
-            after = change(before)
+            result = call(self.revision)
+        except (TranscriptChanged, TranscriptBusy) as error:
+            kept = f" What you typed: “{typed}”." if typed else ""
+            self.say(f"{error.message}{kept} {error.hint}")
+            show_error(self, error)
+            if isinstance(error, TranscriptChanged):
+                self._reload()
+            return False
         except BuddyError as error:
             show_error(self, error)
             return False
-        if after == before:
+        except Exception as error:  # the database is the truth: show what it holds
+            show_error(self, error)
+            self._reload()
             return False
-        try:
-            self._store(before, after)
-        except Exception as error:
-            self._store_failed(error)
+        self.revision = result.revision
+        self._show_history(result.undo_label, result.redo_label)
+        if not result.changed:
             return False
-        self.undo_stack.push(_EditCommand(self, label, before, after, focus))
-        self.say(f"{label}: saved.")
+        self._show(result.segments, result.focus)
+        self.edited.emit(self.interview_id)
+        self.say(f"{result.label}: saved.")
         return True
 
-    def _store(self, before: list[Segment], after: list[Segment]) -> None:
-        assert self.interview_id is not None
-        if len(before) == len(after):
-            changed = [
-                i
-                for i, (b, a) in enumerate(zip(before, after, strict=True))
-                if b is not a and b != a
-            ]
-            if len(changed) <= _BULK_SAVE:
-                for i in changed:
-                    self.services.save_segment(self.interview_id, after[i])
-                self.edited.emit(self.interview_id)
-                return
-        self.services.save_segments(self.interview_id, after)
-        self.edited.emit(self.interview_id)
-
-    def _restore(
-        self, current: list[Segment], target: list[Segment], focus: int | None, message: str
-    ) -> None:
-        """Undo/redo: store ``target`` and show it."""
-        try:
-            self._store(current, target)
-        except Exception as error:
-            self._store_failed(error)
-            return
-        self._show(target, focus)
-        self.say(f"{message}: saved.")
-
-    def _store_failed(self, error: BaseException) -> None:
-        # Whatever reached the database is the truth now; show that rather than a guess.
-        show_error(self, error)
-        if self.interview_id is not None:
-            self.load(self.interview_id)
+    def _show_history(self, undo: str | None, redo: str | None) -> None:
+        for action, label, nothing, keys in (
+            (self.undo_action, undo, "Nothing to undo", "Ctrl+Z"),
+            (self.redo_action, redo, "Nothing to redo", "Ctrl+Shift+Z, Ctrl+Y"),
+        ):
+            word = action.text()
+            tip = f"{word}: {label} ({keys})" if label else nothing
+            action.setEnabled(label is not None)
+            action.setToolTip(tip)
+            for bar in (self.edit_bar,):
+                button = bar.widgetForAction(action)
+                if button is not None:
+                    button.setAccessibleDescription(tip)
 
     def _show(self, segments: list[Segment], focus: int | None) -> None:
         self.model.set_segments(segments)
@@ -377,6 +294,21 @@ class TranscriptEditor(QWidget):
             self.view.setCurrentIndex(self.model.index(self.model.row_of_segment(focus)))
             self.view.scrollTo(self.view.currentIndex())
         self._sync_controls()
+
+    @property
+    def _edits(self):
+        return self.services.edits
+
+    def undo(self) -> None:
+        # Text being typed is a change of its own: save it first, so Undo undoes it.
+        self._close_editor(commit=True)
+        iid = self.interview_id
+        self._apply(lambda rev: self._edits.undo(iid, rev))
+
+    def redo(self) -> None:
+        self._close_editor(commit=True)
+        iid = self.interview_id
+        self._apply(lambda rev: self._edits.redo(iid, rev))
 
     # -- edits --------------------------------------------------------------------------
 
@@ -389,7 +321,7 @@ class TranscriptEditor(QWidget):
         self._close_editor(commit=True)
         segment = self.current_segment()
         if segment is None:
-            self.say("Choose a segment first: move to it with the arrow keys.")
+            self.say("Choose a line first: move to it with the arrow keys.")
         return segment
 
     def _close_editor(self, *, commit: bool) -> None:
@@ -400,24 +332,22 @@ class TranscriptEditor(QWidget):
             self.delegate.commitData.emit(editor)
         self.delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
-    def _on_text_edited(self, segment: int, text: str) -> None:
-        self.edit_text(segment, text)
+    def edit_current(self) -> None:
+        """Open the selected line's text for editing (F2 or Enter); Escape leaves."""
+        index = self.view.currentIndex()
+        if self.current_segment() is None:
+            self.say("Choose a line first: move to it with the arrow keys.")
+            return
+        self.view.edit(index)
 
     def edit_text(self, segment: int, text: str) -> bool:
-        return self._apply(
-            "Edit text",
-            lambda s: splice(s, segment, 1, lambda p: ops.set_text(p, 0, text)),
-            segment,
-        )
+        iid = self.interview_id
+        return self._apply(lambda rev: self._edits.edit_text(iid, rev, segment, text), typed=text)
 
     def set_speaker(self, name: str | None) -> None:
-        segment = self._target()
+        segment, iid = self._target(), self.interview_id
         if segment is not None:
-            self._apply(
-                "Set speaker",
-                lambda s: splice(s, segment, 1, lambda p: ops.set_speaker(p, 0, name)),
-                segment,
-            )
+            self._apply(lambda rev: self._edits.set_speaker(iid, rev, segment, name))
 
     def set_speaker_role(self, role: str) -> None:
         interview = self.model.interview
@@ -426,102 +356,159 @@ class TranscriptEditor(QWidget):
             self.set_speaker(person.name)
 
     def toggle_redact(self) -> None:
-        segment = self._target()
+        segment, iid = self._target(), self.interview_id
         if segment is None:
             return
-        redacted = not self.model.segments[segment].redacted
-        label = "Redact" if redacted else "Bring back redacted segment"
-        self._apply(
-            label,
-            lambda s: splice(s, segment, 1, lambda p: ops.redact(p, 0, redacted=redacted)),
-            segment,
-        )
+        redacted = not self.segments[segment].redacted
+        self._apply(lambda rev: self._edits.redact(iid, rev, segment, redacted=redacted))
 
     def merge(self) -> None:
-        segment = self._target()
+        segment, iid = self._target(), self.interview_id
         if segment is not None:
-            self._apply(
-                "Merge with next",
-                lambda s: splice(s, segment, 2, lambda p: ops.merge(p, 0)),
-                segment,
-            )
+            self._apply(lambda rev: self._edits.merge(iid, rev, segment))
 
     def split(self) -> None:
-        """Split at the text cursor; outside the text editor, open it to place the cursor."""
+        """Split at the text cursor in one step; outside the text, open it to place one."""
         editor = self.delegate.active_editor
-        segment = self.current_segment()
+        segment, iid = self.current_segment(), self.interview_id
         if editor is None or segment is None:
-            index = self.view.currentIndex()
             if segment is not None:
-                self.view.edit(index)
-            self.say(
-                "Put the text cursor where the segment should be split, "
-                "then press Control+Shift+S again."
-            )
+                self.edit_current()
+            self.say("Put the text cursor where the line should be split, then press Split.")
             return
         typed = editor.toPlainText()
         at = len(ops.tidy(typed[: editor.textCursor().position()]))
         self._close_editor(commit=False)
-
-        def change(part: list[Segment]) -> list[Segment]:
-            # Text typed but not yet saved belongs to the same undo step as the split.
-            if ops.tidy(typed) != part[0].text:
-                part = ops.set_text(part, 0, typed)
-            return ops.split(part, 0, at)
-
-        self._apply("Split segment", lambda s: splice(s, segment, 1, change), segment + 1)
+        # Text typed but not yet saved belongs to the same undo step as the split.
+        self._apply(lambda rev: self._edits.split(iid, rev, segment, at, text=typed), typed=typed)
 
     def replace_all(self, query: str, replacement: str, *, case_sensitive: bool) -> int:
-        count = 0
+        self._close_editor(commit=True)
+        iid, count = self.interview_id, 0
 
-        def change(segments: list[Segment]) -> list[Segment]:
+        def call(rev: int) -> Edited:
             nonlocal count
-            result, count = ops.replace_all(
-                segments, query, replacement, case_sensitive=case_sensitive
+            result = self._edits.replace_all(
+                iid, rev, query, replacement, case_sensitive=case_sensitive
             )
+            count = result.count
             return result
 
-        self._close_editor(commit=True)
-        self._apply("Replace all", change, self.current_segment())
+        self._apply(call)
         return count
 
-    # -- playback -----------------------------------------------------------------------
+    # -- playback: the player follows the takes ------------------------------------------
+
+    def _take(self, recording_id: int | None) -> Recording | None:
+        return next((t for t in self.takes if t.id == recording_id), None)
+
+    def _use_take(self, take: Recording | None) -> None:
+        """Point the player at one take's file (segments' times are on its timeline)."""
+        self._take_of_player = take.id if take is not None else None
+        path = self._playable(take)
+        if self.player.source != path:
+            self.player.set_source(path)
+        self._on_position(0.0)
+
+    def _playable(self, take: Recording | None) -> Path | None:
+        """The file to play: a call take's mono mix (both voices in both ears); until that
+        is made, in the background, the take itself (one voice in each ear)."""
+        if take is None:
+            return None
+        if self.services.playback_ready(take):
+            return self.services.playback_file(take)
+        self._mix_in_background(take)
+        return self.services.audio_file(take)
+
+    def _mix_in_background(self, take: Recording) -> None:
+        if take.id in self._mixing:
+            return
+        self._mixing.add(take.id)
+
+        def ready(path: Path) -> None:
+            self._mixing.discard(take.id)
+            if self._take_of_player == take.id and not self.player.is_playing:
+                self.player.set_source(path)
+
+        def failed(error: BaseException) -> None:
+            # The take itself still plays; only the mix is missing.
+            self._mixing.discard(take.id)
+            log.warning("Mixing take %s for playback failed: %s", take.id, error)
+
+        tasks.run_task(
+            "mix the take for playback",
+            lambda: self.services.playback_file(take),
+            on_success=ready,
+            on_failure=failed,
+        )
 
     def toggle_play(self) -> None:
         if self.player.is_playing:
             self.player.pause()
             return
+        self.play_current_line()
+
+    def play_current_line(self) -> None:
+        """Play the selected line from its start; it stops at its end unless Keep playing."""
         segment = self.current_segment()
-        playing = self.model.playing_segment
-        if segment is not None and segment != playing:
-            # Start where the user is, not where playback last stopped.
-            self.play_segment(segment)
-        else:
-            self.player.play()
+        if segment is None:
+            segment = self.model.first_segment_at_or_after(self.view.currentIndex().row())
+        if segment is None:
+            self.say("Choose a line first: move to it with the arrow keys.")
+            return
+        self.play_segment(segment)
 
     def play_segment(self, segment: int) -> None:
+        seg = self.segments[segment]
+        if seg.recording_id is not None and seg.recording_id != self._take_of_player:
+            self._use_take(self._take(seg.recording_id))
+        self._stop_at = None if self.keep_playing.isChecked() else seg.end
         self.model.set_playing(segment, active=False)
-        self.player.play_from(self.model.segments[segment].start)
+        self.player.play_from(seg.start)
 
     def _play_index(self, index: QModelIndex) -> None:
         segment = self.model.first_segment_at_or_after(index.row())
         if segment is not None:
             self.play_segment(segment)
 
+    def _keep_playing_changed(self) -> None:
+        on = self.keep_playing.isChecked()
+        if on:
+            self._stop_at = None
+        self.say(
+            "Keep playing is on: playback goes on past the line."
+            if on
+            else "Keep playing is off: playback stops at the end of the line."
+        )
+
+    def _on_take_finished(self) -> None:
+        """At the end of a take, Keep playing goes on into the next included take."""
+        if not self.keep_playing.isChecked():
+            return
+        ids = [t.id for t in self.takes if t.included]
+        if self._take_of_player in ids and ids.index(self._take_of_player) + 1 < len(ids):
+            self._use_take(self._take(ids[ids.index(self._take_of_player) + 1]))
+            self.player.play_from(0.0)
+
     def _on_position(self, seconds: float) -> None:
-        segments = self.model.segments
-        segment = ops.segment_at(segments, seconds) if segments else None
+        if self._stop_at is not None and seconds >= self._stop_at and self.player.is_playing:
+            self._stop_at = None
+            self.player.pause()
+        segment = self.model.segment_at(self._take_of_player, seconds)
         current = self.model.playing_segment
-        # In the pause between two segments, keep the one just heard marked.
-        if segment is None and current is not None and current < len(segments):
-            segment = current if segments[current].start <= seconds else None
         if segment != current and segment is not None and self.delegate.active_editor is None:
             self.view.scrollTo(self.model.index(self.model.row_of_segment(segment)))
-        self.model.set_playing(segment, active=self.player.is_playing)
-        total = f" of {format_time(self._duration)}" if self._duration else ""
-        self.position_label.setText(f"{format_time(seconds)}{total}")
+        if segment is not None or current is None:
+            self.model.set_playing(segment, active=self.player.is_playing)
+        take = self._take(self._take_of_player)
+        total = f" of {format_time(take.duration_s)}" if take else ""
+        number = ""
+        if take is not None and len(self.takes) > 1:
+            number = f" (take {self.takes.index(take) + 1} of {len(self.takes)})"
+        self.position_label.setText(f"{format_time(seconds)}{total}{number}")
 
     def _on_playing_changed(self, playing: bool) -> None:
+        # The button keeps the width of its longer label, so Play/Pause moves nothing.
         self.play_action.setText("Pause" if playing else "Play")
         button = self.play_bar.widgetForAction(self.play_action)
         if button is not None:
@@ -535,7 +522,10 @@ class TranscriptEditor(QWidget):
         segment = self.current_segment()
         if segment is None:
             return
-        seg = self.model.segments[segment]
+        seg = self.segments[segment]
+        self.redact_action.setToolTip(
+            "Bring back into exports (Ctrl+R)" if seg.redacted else "Leave out of exports (Ctrl+R)"
+        )
         self.redact_action.setText("Unredact" if seg.redacted else "Redact")
         found = self.speaker.findData(seg.speaker)
         self.speaker.setCurrentIndex(found if found >= 0 else self.speaker.count() - 1)

@@ -22,8 +22,9 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.models import Interview, Segment
-from app.transcript import group_by_question, speaker_name
+from app.clock import format_clock
+from app.models import Interview, Recording, Segment
+from app.transcript import group_by_question, segment_at, speaker_name
 
 REDACTED_LABEL = "[redacted]"
 PLAYING_LABEL = "▶ playing"
@@ -57,12 +58,7 @@ class RowLook(NamedTuple):
     redacted: bool = False
 
 
-def format_time(seconds: float) -> str:
-    """0:03, 12:40 or 1:02:05: minutes and seconds, hours only when needed."""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+format_time = format_clock  # the one clock format, under the name the screens use
 
 
 def heading_text(index: int | None, question: str | None, *, empty: bool = False) -> str:
@@ -73,6 +69,15 @@ def heading_text(index: int | None, question: str | None, *, empty: bool = False
     else:
         text = f"Question {index + 1}: {question}"
     return f"{text} — nothing was said here" if empty else text
+
+
+def take_heading(number: int, take: Recording | None) -> str:
+    """The visible boundary where another take begins."""
+    if take is None:
+        return f"Take {number} begins here"
+    length = format_time(take.duration_s)
+    left_out = " — left out of exports" if not take.included else ""
+    return f"Take {number} begins here ({take.source}, {length}){left_out}"
 
 
 @dataclass(frozen=True)
@@ -114,13 +119,23 @@ class TranscriptModel(QAbstractListModel):
         self._interview: Interview | None = None
         self._playing: int | None = None
         self._playing_active = False
+        self._takes: list[Recording] = []
+        #: Segment indices per take, in time order, for finding the line playing in a take.
+        self._by_take: dict[int | None, list[int]] | None = None
 
     # -- feeding ------------------------------------------------------------------------
 
-    def load(self, interview: Interview | None, segments: Sequence[Segment]) -> None:
+    def load(
+        self,
+        interview: Interview | None,
+        segments: Sequence[Segment],
+        *,
+        takes: Sequence[Recording] = (),
+    ) -> None:
         """Show a whole new transcript (a different interview, or a reload)."""
         self.beginResetModel()
         self._interview = interview
+        self._takes = list(takes)
         self._segments = list(segments)
         self._rows = self._build_rows(self._segments)
         self._index_rows()
@@ -165,6 +180,12 @@ class TranscriptModel(QAbstractListModel):
         if common:
             self.dataChanged.emit(self.index(prefix), self.index(prefix + common - 1))
 
+    def set_interview(self, interview: Interview) -> None:
+        """Names or questions changed: repaint every row without moving anything."""
+        self._interview = interview
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
     def _set(self, segments: list[Segment], rows: list[_Row]) -> None:
         self._segments, self._rows = segments, rows
         self._index_rows()
@@ -172,14 +193,26 @@ class TranscriptModel(QAbstractListModel):
     def _build_rows(self, segments: list[Segment]) -> list[_Row]:
         questions = self._interview.questions if self._interview else []
         position = {id(seg): i for i, seg in enumerate(segments)}
+        number = {t.id: n for n, t in enumerate(self._takes, start=1)}
+        take_of = {t.id: t for t in self._takes}
         rows: list[_Row] = []
+        # With several takes the first one is named too, so "left out" shows for every take.
+        several = len(self._takes) > 1 or any(not t.included for t in self._takes)
+        previous: int | None = segments[0].recording_id if segments and not several else None
         for group in group_by_question(segments, questions):
             heading = heading_text(group.index, group.question, empty=not group.segments)
             rows.append(_Row(heading))
-            rows.extend(_Row(heading, position[id(seg)]) for seg in group.segments)
+            for seg in group.segments:
+                if seg.recording_id != previous and seg.recording_id is not None:
+                    # A visible boundary where the conversation moves into another take.
+                    n = number.get(seg.recording_id, len(number) + 1)
+                    rows.append(_Row(take_heading(n, take_of.get(seg.recording_id))))
+                previous = seg.recording_id
+                rows.append(_Row(heading, position[id(seg)]))
         return rows
 
     def _index_rows(self) -> None:
+        self._by_take = None
         self._row_of_segment = [0] * len(self._segments)
         for row, entry in enumerate(self._rows):
             if entry.segment is not None:
@@ -210,6 +243,18 @@ class TranscriptModel(QAbstractListModel):
     @property
     def interview(self) -> Interview | None:
         return self._interview
+
+    def segment_at(self, recording_id: int | None, seconds: float) -> int | None:
+        """The line playing at ``seconds`` of the take ``recording_id``, or None."""
+        if self._by_take is None:
+            self._by_take = {}
+            for i, seg in enumerate(self._segments):
+                self._by_take.setdefault(seg.recording_id, []).append(i)
+            for indices in self._by_take.values():
+                indices.sort(key=lambda i: self._segments[i].start)
+        indices = self._by_take.get(recording_id) or self._by_take.get(None) or []
+        found = segment_at([self._segments[i] for i in indices], seconds)
+        return indices[found] if found is not None else None
 
     def row_of_segment(self, segment: int) -> int:
         return self._row_of_segment[segment]

@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     QRect,
     QSize,
     Qt,
@@ -33,21 +34,52 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QListView,
-    QPlainTextEdit,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTextEdit,
     QWidget,
 )
 
 from ui.transcript_model import Role, RowLook, TranscriptModel
 
 
-class SegmentTextEdit(QPlainTextEdit):
-    """The in-place editor of one segment's text: Enter saves, Escape cancels."""
+class SegmentTextEdit(QTextEdit):
+    """The in-place editor of one line's text: Enter saves, Escape cancels.
+
+    It wraps and grows with its text, however long, so the whole line is always in view.
+    """
 
     #: The user pressed Enter: save and go back to the list.
     commit_requested = Signal()
+    #: The height the whole text needs changed (the row makes room for it).
+    height_needed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptRichText(False)
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.document().contentsChanged.connect(self._measure)
+        self._needed = 0
+
+    def needed_height(self) -> int:
+        self.document().setTextWidth(self.viewport().width() or self.width())
+        frame = (
+            2 * self.frameWidth() + self.contentsMargins().top() + self.contentsMargins().bottom()
+        )
+        return int(self.document().size().height()) + frame + 2
+
+    def _measure(self) -> None:
+        needed = self.needed_height()
+        if needed != self._needed:
+            self._needed = needed
+            self.height_needed.emit(needed)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._measure()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Segment text is one paragraph (line breaks are tidied away), so Enter means "done".
@@ -75,6 +107,9 @@ class SegmentDelegate(QStyledItemDelegate):
         self._base_font: QFont | None = None
         #: The editor open right now, so the editor's split can read its cursor.
         self.active_editor: SegmentTextEdit | None = None
+        #: The row being edited and the height its editor needs (the row grows to fit).
+        self._editing: QPersistentModelIndex | None = None
+        self._editor_height = 0
 
     def clear_cache(self) -> None:
         self._sizes.clear()
@@ -135,6 +170,15 @@ class SegmentDelegate(QStyledItemDelegate):
         }
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        size = self._row_size(option, index)
+        if self._editing is not None and self._editing == index and self.active_editor:
+            meta_h = self._layout(option, index.data(Role.LOOK), self._text_width())["meta_h"]
+            return QSize(
+                size.width(), max(size.height(), meta_h + self._editor_height + self.PAD + 2)
+            )
+        return size
+
+    def _row_size(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         look: RowLook = index.data(Role.LOOK)
         width = self._text_width()
         self._font(option.font)  # drops the caches if the font changed
@@ -205,13 +249,29 @@ class SegmentDelegate(QStyledItemDelegate):
         editor.document().setDocumentMargin(2)
         editor.setAccessibleName(f"Text said by {index.data(Role.SPEAKER)}")
         editor.setAccessibleDescription(
-            f"{index.data(Qt.ItemDataRole.AccessibleTextRole)}. Enter saves, Escape cancels, "
-            "Control+Shift+S splits the segment at the cursor."
+            f"{index.data(Qt.ItemDataRole.AccessibleTextRole)}. Enter saves, Escape leaves "
+            "without saving, Control+Shift+S splits the line at the cursor."
         )
         editor.commit_requested.connect(lambda e=editor: self._commit_and_close(e))
         editor.destroyed.connect(lambda *_a, e=editor: self._forget(e))
         self.active_editor = editor
+        self._editing = QPersistentModelIndex(index)
+        self._editor_height = 0
+        editor.height_needed.connect(lambda h, e=editor: self._grow(e, h))
         return editor
+
+    def _grow(self, editor: SegmentTextEdit, height: int) -> None:
+        """Make the edited row as tall as the whole text needs, so none of it is cut off."""
+        if (
+            editor is not self.active_editor
+            or self._editing is None
+            or height == self._editor_height
+        ):
+            return
+        self._editor_height = height
+        index = QModelIndex(self._editing)
+        if index.isValid():
+            self.sizeHintChanged.emit(index)
 
     def _commit_and_close(self, editor: SegmentTextEdit) -> None:
         self.commitData.emit(editor)
@@ -220,6 +280,10 @@ class SegmentDelegate(QStyledItemDelegate):
     def _forget(self, editor: QObject) -> None:
         if self.active_editor is editor:
             self.active_editor = None
+            index = QModelIndex(self._editing) if self._editing is not None else QModelIndex()
+            self._editing, self._editor_height = None, 0
+            if index.isValid():
+                self.sizeHintChanged.emit(index)  # back to the row's own height
 
     def destroyEditor(self, editor: QWidget, index: QModelIndex) -> None:
         self._forget(editor)
@@ -241,13 +305,18 @@ class SegmentDelegate(QStyledItemDelegate):
         # Over the text only, so the time and speaker line stays readable while editing.
         meta_h = self._layout(option, index.data(Role.LOOK), self._text_width()).get("meta_h", 0)
         rect = option.rect.adjusted(self.PAD + self.BAR - 3, self.PAD + meta_h, -self.PAD + 3, -1)
+        if isinstance(editor, SegmentTextEdit):
+            rect.setHeight(max(rect.height(), editor.needed_height()))
         editor.setGeometry(rect)
 
 
 class TranscriptView(QListView):
-    """The list of rows; Enter plays from the segment and opens it for editing."""
+    """The list of rows. Selecting a line never starts sound: Space plays it, Enter or F2
+    edits it, a double click edits it."""
 
     play_requested = Signal(QModelIndex)
+    #: Space on a line: play it (the editor decides from where and until when).
+    space_pressed = Signal()
 
     def __init__(self, model: TranscriptModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -272,8 +341,8 @@ class TranscriptView(QListView):
         )
         self.setAccessibleName("Transcript")
         self.setAccessibleDescription(
-            "Segments under their question headings. Enter plays from a segment and edits its "
-            "text, F2 edits without playing, Control+Space plays or pauses."
+            "Lines under their question headings. Space plays the selected line, Enter or F2 "
+            "edits its text, Control+Space plays or pauses."
         )
 
     def _local_action(self, event: QKeyEvent) -> QAction | None:
@@ -298,9 +367,15 @@ class TranscriptView(QListView):
             return
         index = self.currentIndex()
         editing = self.state() == QAbstractItemView.State.EditingState
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        )
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and index.isValid() and not editing:
-            self.play_requested.emit(index)
             if index.flags() & Qt.ItemFlag.ItemIsEditable:
                 self.edit(index)
+            return
+        if event.key() == Qt.Key.Key_Space and plain and not editing:
+            self.space_pressed.emit()
             return
         super().keyPressEvent(event)

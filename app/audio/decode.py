@@ -119,8 +119,11 @@ def load_channels(path: Path, *, sample_rate: int = WHISPER_RATE) -> np.ndarray:
 def _check_file(path: Path) -> None:
     if not path.exists():
         raise AudioUnreadable(f"The audio file {path} does not exist.")
-    if not path.is_file():
+    if path.is_dir():
         raise AudioUnreadable(f"{path} is a folder, not an audio file.")
+    if not path.is_file():
+        # A device (/dev/zero), a FIFO or a socket would be read forever or block.
+        raise AudioUnreadable(f"{path} is not a regular audio file (it is a device or a pipe).")
     if path.stat().st_size == 0:
         raise AudioUnreadable(f"The audio file {path.name} is empty (0 bytes).")
 

@@ -48,8 +48,8 @@ from app.audio.devices import (
     sounddevice_module,
 )
 from app.audio.take_writer import LevelHandler, TakeWriter
-from app.audio.takes import format_clock
 from app.audio.wav_writer import WavWriter, WriterFactory
+from app.clock import format_clock
 from app.errors import BuddyError, DeviceFormatRefused
 from app.models import Marker
 from app.paths import Paths

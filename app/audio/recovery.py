@@ -16,8 +16,8 @@ from pathlib import Path
 import soundfile
 
 from app.audio import takes
-from app.audio.takes import format_clock
 from app.audio.wav_writer import WavLayout, read_layout, write_sizes
+from app.clock import format_clock
 from app.errors import AudioUnreadable
 from app.models import Recording
 from app.paths import Paths

@@ -19,12 +19,16 @@ try:
 except ImportError:  # Windows: no flock; recovery then relies on the status alone
     fcntl = None  # type: ignore[assignment]
 
+from app.atomic import fsync_folder
 from app.audio.wav_writer import AudioWriter, WriterFactory
+from app.clock import format_clock
 from app.errors import BuddyError, DiskFull
 from app.paths import Paths
 from app.store import Store
 
 log = logging.getLogger(__name__)
+
+__all__ = ["format_clock", "fsync_folder"]  # kept here for older imports
 
 #: Refuse to start unless this much audio fits on the disk.
 MIN_FREE_MINUTES = 30
@@ -78,29 +82,6 @@ def is_live(path: Path) -> bool:
     finally:
         os.close(fd)  # also drops the lock we may just have taken
     return False
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a newly created file's name durable: fsync on the file alone does not cover it."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        log.debug("fsync of %s failed: %s", folder, exc)
-    finally:
-        os.close(fd)
-
-
-def format_clock(seconds: float) -> str:
-    """A position in a take as people read it: 4:05, or 1:02:09 past the hour."""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
 def check_free_space(

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import interview_cmds, record_cmd, script_cmds, voice_cmd, work_cmds
+from app.cli import edit_cmds, interview_cmds, record_cmd, script_cmds, voice_cmd, work_cmds
 from app.context import AppContext
 from app.errors import BuddyError
 
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     work_cmds.register(sub)
     script_cmds.register(sub)
     record_cmd.register(sub)
+    edit_cmds.register(sub)
     voice_cmd.register(sub)
     return parser
 
@@ -51,6 +53,16 @@ def print_error(error: BuddyError) -> None:
     print(f"Error: {error.message}", file=sys.stderr)
     if error.hint:
         print(f"Hint: {error.hint}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,7 +93,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx = AppContext.open(recover=getattr(args, "recover_on_start", True))
         for report in ctx.recovered:
             print(f"Recovered an interrupted take: {report}", file=sys.stderr)
-        return int(handler(args, ctx) or 0)
+        for warning in ctx.warnings:
+            print(f"Warning: {warning}", file=sys.stderr)
+        for path in ctx.cleaned:
+            print(f"Removed {path.name}, left by an interrupted import.", file=sys.stderr)
+        code = int(handler(args, ctx) or 0)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a pipe that went away says so here, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader stopped reading (``show --json | head``): its choice, not an error.
+        _silence_stdout()
+        return 0
     except BuddyError as error:
         print_error(error)
         return error.exit_code

@@ -12,7 +12,7 @@ from app.models import ROLES, SCOPES, Interview
 from app.services import Services
 
 
-def interview_json(interview: Interview, ctx: AppContext | None = None) -> dict[str, Any]:
+def interview_json(interview: Interview, services: Services | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": interview.id,
         "title": interview.title,
@@ -37,11 +37,11 @@ def interview_json(interview: Interview, ctx: AppContext | None = None) -> dict[
                 "consent_wording_version": consent.wording_version if consent else None,
             }
         )
-    if ctx is not None:
+    if services is not None:
         data["recordings"] = [
             {
                 "id": r.id,
-                "file": str(ctx.paths.data / r.path),
+                "file": str(services.audio_file(r)),
                 "status": r.status,
                 "source": r.source,
                 "duration_s": round(r.duration_s, 3),
@@ -53,9 +53,9 @@ def interview_json(interview: Interview, ctx: AppContext | None = None) -> dict[
                 ],
                 "message": r.message,
             }
-            for r in ctx.store.recordings(interview.id)
+            for r in services.recordings(interview.id)
         ]
-        transcript = ctx.store.transcript(interview.id)
+        transcript = services.transcript(interview.id)
         data["transcript"] = (
             None
             if transcript is None
@@ -104,8 +104,9 @@ def cmd_list(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def cmd_show(args: argparse.Namespace, ctx: AppContext) -> int:
-    interview = Services(ctx).interview(args.id)
-    data = interview_json(interview, ctx)
+    services = Services(ctx)
+    interview = services.interview(args.id)
+    data = interview_json(interview, services)
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
@@ -140,10 +141,12 @@ def cmd_consent(args: argparse.Namespace, ctx: AppContext) -> int:
     if not args.scope and not args.withdraw:
         raise InvalidInput(
             "Say what the participant agreed to.",
-            f"Add --scope (one or more of {', '.join(SCOPES)}), or --withdraw.",
+            f"Name what they agree to with --add SCOPE ({', '.join(SCOPES)}), or what they no "
+            "longer agree to with --withdraw SCOPE (--withdraw alone withdraws everything).",
         )
-    scopes = [] if args.withdraw else args.scope
-    interview = Services(ctx).give_consent(args.id, args.participant, scopes)
+    interview = Services(ctx).change_consent(
+        args.id, args.participant, add=args.scope, withdraw=args.withdraw or ()
+    )
     for p in interview.participants:
         consent = interview.consent_for(p.id)
         scopes_text = ", ".join(sorted(consent.scopes)) if consent and consent.scopes else "none"
@@ -196,13 +199,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("consent", help="record a participant's consent")
-    p.add_argument("id", type=int)
-    p.add_argument("--participant", required=True, help="name or role of the participant")
-    p.add_argument(
-        "--scope", action="append", default=[], choices=SCOPES, help="repeat for each scope"
+    p = sub.add_parser(
+        "consent",
+        help="add or withdraw what a participant agrees to",
+        description="Each call adds to or withdraws from what the participant agreed to "
+        "before; the rest stays as it was. Every change is kept with its time.",
     )
-    p.add_argument("--withdraw", action="store_true", help="record that consent was withdrawn")
+    p.add_argument("id", type=int)
+    p.add_argument(
+        "--participant",
+        required=True,
+        help="interviewer, interviewee, the participant's id, or their name",
+    )
+    p.add_argument(
+        "--add",
+        "--scope",
+        dest="scope",
+        action="append",
+        default=[],
+        choices=SCOPES,
+        help="a scope they agree to (repeat for more; --scope is the same)",
+    )
+    p.add_argument(
+        "--withdraw",
+        action="append",
+        nargs="?",
+        const="all",
+        choices=[*SCOPES, "all"],
+        help="a scope they no longer agree to; alone, it withdraws everything",
+    )
     p.set_defaults(handler=cmd_consent)
 
     p = sub.add_parser("delete", help="delete an interview, its audio and transcript")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import signal
 import sys
 import threading
@@ -14,10 +15,17 @@ from typing import Any, TextIO
 from app.audio import levels
 from app.audio.devices import describe_inputs, list_inputs
 from app.audio.recorder import Recorder, RecordingResult
-from app.audio.recovery import recover_interrupted
-from app.audio.takes import format_clock
+from app.clock import format_clock
 from app.context import AppContext
-from app.errors import BuddyError, DeviceStopped, DiskFull, InvalidInput, NoInputDevice
+from app.errors import (
+    BuddyError,
+    DeviceStopped,
+    DiskFull,
+    InvalidInput,
+    NoInputDevice,
+    NotFound,
+)
+from app.services import Services
 
 METER_WIDTH = 24
 METER_FLOOR_DB = -60.0
@@ -57,18 +65,27 @@ def devices_command(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def recover_command(args: argparse.Namespace, ctx: AppContext) -> int:
-    reports = [*ctx.recovered, *recover_interrupted(ctx.store, ctx.paths)]
-    if not reports:
+    services = Services(ctx)
+    reports = [*ctx.recovered, *services.recover()]
+    removed = [*ctx.cleaned, *services.clean_leftovers()]
+    if not reports and not removed:
         print("No interrupted takes found: nothing to repair.")
     for report in reports:
         print(f"Take {report.recording_id} ({report.status}): {report}")
+    for path in removed:
+        print(f"Removed {path.name}: left by an interrupted import or delete.")
     return 0
 
 
 def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
-    interview = ctx.store.interview(args.interview_id)
-    if args.seconds is not None and args.seconds <= 0:
-        raise InvalidInput("--seconds must be more than 0.", "Leave it out to record until Ctrl-C.")
+    services = Services(ctx)
+    interview = services.interview(args.interview_id)
+    if args.seconds is not None and not (math.isfinite(args.seconds) and args.seconds > 0):
+        raise InvalidInput(
+            f"--seconds must be a number of seconds more than 0, not {args.seconds}.",
+            "Leave it out to record until Ctrl-C.",
+        )
+    services.check_can_record(interview.id)
     done = threading.Event()
     events: list[tuple[str, str]] = []
 
@@ -80,9 +97,7 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
         # The take goes on: say it on its own line, above the meter.
         print(f"\r{' ' * 79}\r{message}", flush=True)
 
-    recorder = Recorder(
-        ctx.store,
-        ctx.paths,
+    recorder = services.recorder(
         interview.id,
         device=args.device if args.device is not None else (ctx.settings.input_device or None),
         on_event=on_event,
@@ -118,6 +133,12 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
             if meter:
                 print("\r" + " " * 79 + "\r", end="", flush=True)
             result = recorder.stop()
+    if not services.interview_exists(interview.id):
+        raise NotFound(
+            f"Interview {interview.id} was deleted while it was being recorded, so the take "
+            "was not kept.",
+            "Create the interview again with 'buddy-interviews new' and record a new take.",
+        )
     _report(result)
     if result.status != "complete":
         kind = events[0][0] if events else ""

@@ -8,10 +8,12 @@ from pathlib import Path
 
 from app.context import AppContext
 from app.scripts import ScriptLibrary, dump_script
+from app.services import Services
 
 
 def _library(ctx: AppContext) -> ScriptLibrary:
-    return ScriptLibrary(ctx.paths.scripts)
+    # The same library the desktop app uses, through the one core entry point.
+    return Services(ctx).scripts
 
 
 def cmd_list(args: argparse.Namespace, ctx: AppContext) -> int:

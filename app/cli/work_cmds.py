@@ -10,9 +10,10 @@ from pathlib import Path
 
 from app import export
 from app.cli.interview_cmds import interview_json
+from app.cli.output import write_stdout
 from app.context import AppContext
-from app.errors import InvalidInput
-from app.models import ROLES, Role
+from app.errors import ConsentMissing, InvalidInput
+from app.models import ROLES, SCOPES, Role
 from app.services import Services
 from app.transcription import ENGINES
 
@@ -48,51 +49,60 @@ class TerminalProgress:
                 print(f"{self.label}: {step * 25}%", file=self.stream, flush=True)
 
 
-def _interview_for_import(args: argparse.Namespace, services: Services) -> int:
-    if args.interview is not None:
-        if args.title or args.interviewer or args.interviewee:
-            raise InvalidInput(
-                "Give either --interview or --title/--interviewer/--interviewee, not both.",
-                "Use --interview ID to add audio to an existing interview.",
-            )
-        return services.interview(args.interview).id
-    if not (args.title and args.interviewer and args.interviewee):
-        raise InvalidInput(
-            "Say which interview the audio belongs to.",
-            "Pass --interview ID, or --title, --interviewer and --interviewee to create one.",
-        )
-    return services.new_interview(
-        args.title,
-        interviewer=args.interviewer,
-        interviewee=args.interviewee,
-        script_id=args.script,
-    ).id
-
-
 def cmd_import(args: argparse.Namespace, ctx: AppContext) -> int:
     services = Services(ctx)
     source = Path(args.audio)
-    markers = None
-    if args.markers:
-        from app.audio.importer import read_markers
-
-        markers = read_markers(Path(args.markers))  # check before creating anything
-    from app.audio.decode import probe
-
-    probe(source)  # refuse bad audio before a new interview is created for it
-    with ctx.store.transaction():
-        interview_id = _interview_for_import(args, services)
+    # Checked before anything is created: a refused file leaves no trace.
+    markers = Path(args.markers) if args.markers else None
+    roles = _channel_roles(args.channels)
+    if args.interview is not None:
+        if args.title or args.interviewer or args.interviewee or args.consent:
+            raise InvalidInput(
+                "Give either --interview or --title/--interviewer/--interviewee/--consent, "
+                "not both.",
+                "Use --interview ID to add audio to an existing interview.",
+            )
+        services.check_can_record(args.interview)
         recording = services.import_audio(
-            interview_id, source, markers=markers, channel_roles=_channel_roles(args.channels)
+            args.interview, source, markers=markers, channel_roles=roles
         )
+    else:
+        if not (args.title and args.interviewer and args.interviewee):
+            raise InvalidInput(
+                "Say which interview the audio belongs to.",
+                "Pass --interview ID, or --title, --interviewer, --interviewee and "
+                "--consent record to create one.",
+            )
+        services.check_audio(source)
+        if "record" not in args.consent:
+            raise ConsentMissing(
+                f"{args.interviewer} and {args.interviewee} have not agreed to being recorded.",
+                "If both agreed, say so with --consent record (add --consent publish-text if "
+                "they agreed to publishing the text too).",
+            )
+        recording = services.import_new_interview(
+            source,
+            title=args.title,
+            interviewer=args.interviewer,
+            interviewee=args.interviewee,
+            script_id=args.script,
+            consent=args.consent,
+            markers=markers,
+            channel_roles=roles,
+        )
+    interview_id = recording.interview_id
     interview = services.interview(interview_id)
     if args.json:
-        print(json.dumps(interview_json(interview, ctx), indent=2))
+        print(json.dumps(interview_json(interview, services), indent=2))
     else:
+        count = len(services.takes(interview_id))
+        added = f"as take {count} of" if count > 1 else "into"
         print(
-            f"Imported {source.name} ({recording.duration_s:.1f} s) into interview "
+            f"Imported {source.name} ({recording.duration_s:.1f} s) {added} interview "
             f"{interview_id}: {interview.title}"
         )
+        if count > 1 and services.transcript(interview_id) is not None:
+            print(f"Transcribe again to include it: buddy-interviews transcribe {interview_id}")
     return 0
 
 
@@ -136,9 +146,18 @@ def cmd_transcribe(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def cmd_export(args: argparse.Namespace, ctx: AppContext) -> int:
     services = Services(ctx)
+    late = services.untranscribed_takes(args.id)
+    if late:
+        print(
+            f"Note: {'1 take' if len(late) == 1 else f'{len(late)} takes'} added since the "
+            "transcript was made are not in this export. Run "
+            f"'buddy-interviews transcribe {args.id}' to include them.",
+            file=sys.stderr,
+        )
     if args.out == "-":
         services.check_can_publish(args.id)
-        sys.stdout.write(services.render(args.id, args.format, flavour=args.flavour))
+        text = services.render(args.id, args.format, flavour=args.flavour)
+        write_stdout(text)
         return 0
     path = services.export(
         args.id,
@@ -159,6 +178,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--interviewer")
     p.add_argument("--interviewee")
     p.add_argument("--script", help="script for a new interview")
+    p.add_argument(
+        "--consent",
+        action="append",
+        default=[],
+        choices=SCOPES,
+        help="for a new interview: what both people agreed to (record is needed; repeat for "
+        "publish-text)",
+    )
     p.add_argument(
         "--markers",
         help='JSON file: {"markers": [seconds...], "questions": [texts...] (optional)}',

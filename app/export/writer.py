@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shlex
 
-from app.errors import ConsentMissing, InvalidInput
-from app.models import SCOPES, Interview
+from app.consent import check_scopes
+from app.errors import ConsentMissing
+from app.models import Interview, Participant
 
 _SCOPE_WORDS = {
     "record": "being recorded",
@@ -20,13 +21,15 @@ def _names(people: list[str]) -> str:
     return ", ".join(people[:-1]) + " and " + people[-1]
 
 
+def _who(interview: Interview, person: Participant) -> str:
+    """How to name ``person`` on the command line: by role when the two share a name."""
+    same = [p for p in interview.participants if p.name.casefold() == person.name.casefold()]
+    return person.role if len(same) > 1 else shlex.quote(person.name)
+
+
 def check_publish_consent(interview: Interview, *, scope: str = "publish-text") -> None:
     """Refuse (``ConsentMissing``) unless everyone in the interview agreed to ``scope``."""
-    if scope not in SCOPES:
-        raise InvalidInput(
-            f"'{scope}' is not a kind of consent this app knows.",
-            f"Choose one of: {', '.join(SCOPES)}.",
-        )
+    check_scopes([scope])
     missing = interview.missing_consent(scope)
     if not missing:
         return
@@ -35,5 +38,5 @@ def check_publish_consent(interview: Interview, *, scope: str = "publish-text") 
     raise ConsentMissing(
         f"{_names(names)} {verb} not agreed to {_SCOPE_WORDS.get(scope, scope)}.",
         f"Record their consent first, e.g. buddy-interviews consent {interview.id} "
-        f"--participant {shlex.quote(names[0])} --scope {scope}",
+        f"--participant {_who(interview, missing[0])} --add {scope}",
     )

@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from app.errors import DatabaseDamaged, DatabaseTooNew
-from app.store.schema import MIGRATION_SET, migrations
+from app.errors import BuddyError, DatabaseDamaged, DatabaseReadOnly, DatabaseTooNew
+from app.store.errors import storage_problem, translate
+from app.store.schema import MIGRATION_SET, known_migrations, migrations
 
 BUSY_TIMEOUT_MS = 5000
 
 
-def _check_existing(path: Path) -> None:
+def _check_existing(path: Path, uri: str) -> None:
     """Refuse a damaged or newer database without writing a byte to it."""
     try:
         # mode=ro: a damaged file must never be "repaired" or extended by us.
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        raise DatabaseDamaged(f"The interview database {path} cannot be opened ({exc}).") from exc
+        raise translate(exc, path) from exc
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()
         if not result or result[0] != "ok":
@@ -38,8 +40,7 @@ def _check_existing(path: Path) -> None:
                     (MIGRATION_SET,),
                 )
             }
-            known = {m.name for m in migrations._migrations}
-            unknown = sorted(applied - known)
+            unknown = sorted(applied - set(known_migrations()))
             if unknown:
                 raise DatabaseTooNew(
                     f"The interview database {path} was written by a newer version of "
@@ -47,10 +48,34 @@ def _check_existing(path: Path) -> None:
                 )
         elif conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise DatabaseDamaged(f"{path} is an SQLite file, but not a Buddy Interviews database.")
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseDamaged(f"The interview database {path} is damaged ({exc}).") from exc
+    except sqlite3.Error as exc:
+        # Only SQLite's "corrupt" and "not a database" codes mean damage; a full or read-only
+        # disk, or a lock, is said as such (the file itself is healthy).
+        raise translate(exc, path) from exc
     finally:
         conn.close()
+
+
+def _read_only_uri(path: Path) -> str:
+    """How to open a database nobody can write: plain read-only, or immutable as a last resort.
+
+    SQLite needs to create a small shared-memory file beside a WAL database even to read it;
+    on a read-only or full disk it cannot. Immutable mode needs no such file but ignores the
+    write-ahead log, so it is used only when that log is absent or empty (a clean shutdown).
+    """
+    plain = f"{path.as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(plain, uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return plain
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise
+        return f"{plain}&immutable=1"
 
 
 class ConnectionPool:
@@ -61,27 +86,70 @@ class ConnectionPool:
         self._local = threading.local()
         self._all: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
+        self._ro_uri = f"{path.as_uri()}?mode=ro"
+        self._uri = path.as_uri()
+        #: Why the database can only be read (a read-only or full disk), or None.
+        self.read_only: BuddyError | None = None
 
     def open(self) -> None:
-        """Check (or create) the file and bring its schema up to date."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists() and self.path.stat().st_size > 0:
-            _check_existing(self.path)
+        """Check (or create) the file and bring its schema up to date.
+
+        On a read-only or full disk a healthy, up-to-date database still opens, read-only:
+        ``read_only`` then says why nothing can be saved, and every write is refused with it.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            problem = storage_problem(self.path.parent.parent)
+            raise problem or DatabaseReadOnly(
+                f"The data folder {self.path.parent} cannot be created ({exc.strerror})."
+            ) from exc
+        exists = self.path.exists() and self.path.stat().st_size > 0
+        self.read_only = storage_problem(self.path.parent)
+        if self.read_only is None and exists and not os.access(self.path, os.W_OK):
+            # The folder may be writable while the file itself is not (locked by the system,
+            # or marked immutable): say so rather than fail on the first change.
+            self.read_only = DatabaseReadOnly(f"The interview database {self.path} is read-only.")
+        if self.read_only is not None:
+            if not exists:
+                raise self.read_only
+            try:
+                self._uri = _read_only_uri(self.path)
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from exc
+        if exists:
+            _check_existing(self.path, self._uri if self.read_only else self._ro_uri)
         db = self.get()
         try:
+            if self.read_only is not None:
+                if migrations.pending(db):
+                    problem = self.read_only
+                    raise type(problem)(
+                        f"{problem.message} The interview database {self.path} needs updating "
+                        "for this version, which needs a writable disk.",
+                        problem.hint,
+                    )
+                return
             db.enable_wal()
-            migrations.apply(db)
-        except sqlite3.DatabaseError as exc:
-            raise DatabaseDamaged(
-                f"The interview database {self.path} is damaged ({exc})."
-            ) from exc
+            if migrations.pending(db):
+                migrations.apply(db)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
+
+    def require_writable(self) -> None:
+        """Raise the reason nothing can be saved now, before any work starts."""
+        if self.read_only is not None:
+            raise self.read_only
+        problem = storage_problem(self.path.parent)
+        if problem is not None:
+            raise problem
 
     def get(self) -> Database:
         db = getattr(self._local, "db", None)
         if db is None:
             # Closing happens from whichever thread shuts the store down; use stays per thread.
             conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+                self._uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")

@@ -78,6 +78,7 @@ def recording(row: dict[str, Any], markers: list[Marker]) -> Recording:
         device=row["device"] or "",
         message=row["message"] or "",
         markers=markers,
+        included=bool(row.get("included", 1)),
         channel_roles=_roles(row.get("channel_roles")),
     )
 
@@ -120,6 +121,7 @@ def segment(row: dict[str, Any]) -> Segment:
         question_index=row["question_index"],
         edited=bool(row["edited"]),
         redacted=bool(row["redacted"]),
+        recording_id=row.get("recording_id"),
     )
 
 
@@ -140,6 +142,7 @@ def segment_row(seg: Segment, transcript_id: int, position: int) -> dict[str, An
         "question_index": seg.question_index,
         "edited": int(seg.edited),
         "redacted": int(seg.redacted),
+        "recording_id": seg.recording_id,
     }
 
 
@@ -153,4 +156,6 @@ def transcript(row: dict[str, Any], segments: list[Segment]) -> Transcript:
         language=row["language"],
         created_at=from_iso(row["created_at"]),
         segments=segments,
+        revision=row.get("revision") or 1,
+        take_ids=json.loads(row.get("take_ids") or "[]"),
     )

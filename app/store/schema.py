@@ -6,10 +6,20 @@ database that has a migration this list does not know was written by a newer ver
 
 from __future__ import annotations
 
+import re
+
 from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "buddy-interviews"
 migrations = Migrations(MIGRATION_SET)
+
+
+def known_migrations() -> list[str]:
+    """Every migration this version knows, in order.
+
+    Asked through the public API: on an empty database every migration is pending.
+    """
+    return [m.name for m in migrations.pending(Database(memory=True))]
 
 
 @migrations()
@@ -129,7 +139,105 @@ def m001_initial(db: Database) -> None:
 
 
 @migrations()
-def m010_i9voice_voice_samples(db: Database) -> None:
+def m010_i10takes_takes_and_revisions(db: Database) -> None:
+    """Every take counts, every edit names the transcript's revision.
+
+    ``recordings.included``: a take the user left out is kept on disk but not transcribed or
+    exported. ``segments.recording_id``: the take a segment was heard in; its times are on that
+    take's own timeline. ``transcripts.revision``: bumped by every change to the transcript, so
+    an edit made on an older one is refused instead of landing in a transcript it never saw.
+    """
+    db["recordings"].add_column("included", int, not_null_default=1)
+    db["segments"].add_column("recording_id", int)
+    db["transcripts"].add_column("revision", int, not_null_default=1)
+    # Segments written before takes were tracked belong to the transcript's one recording.
+    db.execute(
+        "UPDATE segments SET recording_id = "
+        "(SELECT recording_id FROM transcripts t WHERE t.id = segments.transcript_id)"
+    )
+
+
+@migrations()
+def m011_i10takes_transcript_takes(db: Database) -> None:
+    """Which takes a transcript was made from, so a take added later is noticed, not lost."""
+    db["transcripts"].add_column("take_ids", str, not_null_default="[]")
+    db.execute(
+        "UPDATE transcripts SET take_ids = json_array(recording_id) WHERE recording_id IS NOT NULL"
+    )
+
+
+#: Tables rebuilt so that a deleted row's id is never handed out again.
+_NEVER_REUSED = (
+    "interviews",
+    "participants",
+    "consents",
+    "recordings",
+    "markers",
+    "transcripts",
+    "segments",
+)
+
+
+@migrations(transactional=False)
+def m013_i10robust_ids_never_reused(db: Database) -> None:
+    """Ids are never reused: every table's key becomes AUTOINCREMENT.
+
+    Without it SQLite hands a deleted interview's id to the next one, and files named for the
+    old interview (a take left by a killed import) would seem to belong to the new one. SQLite
+    cannot add AUTOINCREMENT in place, so each table is rebuilt the documented way: foreign
+    keys off (only possible outside a transaction, hence not transactional), then in ONE
+    transaction create the new table, copy every row, drop the old, rename, recreate its
+    indexes and triggers, and check every foreign key before committing. A table already
+    rebuilt is skipped, so an interrupted run simply continues.
+    """
+    conn = db.conn
+    conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with db.atomic():
+            for table in _NEVER_REUSED:
+                _rebuild_with_autoincrement(db, table)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"foreign keys broken by the rebuild: {broken[:3]}")
+    finally:
+        conn.execute("PRAGMA foreign_keys=ON")
+
+
+def _rebuild_with_autoincrement(db: Database, table: str) -> None:
+    conn = db.conn
+    row = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+    ).fetchone()
+    if row is None or "AUTOINCREMENT" in row[0].upper():
+        return
+    temp = f"_rebuild_{table}"
+    sql, found = re.subn(
+        r"INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT", row[0], count=1
+    )
+    sql, named = re.subn(
+        r'^CREATE TABLE\s+(?:"[^"]+"|\[[^\]]+\]|\S+)', f'CREATE TABLE "{temp}"', sql, count=1
+    )
+    if not (found and named):
+        raise RuntimeError(f"cannot rebuild table {table}: unexpected schema {row[0]!r}")
+    extras = [
+        r[0]
+        for r in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') "
+            "AND sql IS NOT NULL",
+            [table],
+        )
+    ]
+    columns = ", ".join(f'"{c.name}"' for c in db[table].columns)
+    conn.execute(sql)
+    conn.execute(f'INSERT INTO "{temp}" ({columns}) SELECT {columns} FROM "{table}"')
+    conn.execute(f'DROP TABLE "{table}"')
+    conn.execute(f'ALTER TABLE "{temp}" RENAME TO "{table}"')
+    for statement in extras:
+        conn.execute(statement)
+
+
+@migrations()
+def m014_i9voice_voice_samples(db: Database) -> None:
     """A participant's voice sample per interview (a file beside the audio), and which
     participant each channel of a two-channel take carries."""
     db["voice_samples"].create(

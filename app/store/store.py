@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
 
+from app.consent import check_scopes
 from app.errors import InvalidInput, NotFound
 from app.models import (
     CONSENT_WORDING_VERSION,
     ROLES,
-    SCOPES,
     Interview,
     Marker,
     Recording,
@@ -25,8 +27,10 @@ from app.models import (
 )
 from app.store import rows
 from app.store.connection import ConnectionPool
+from app.store.errors import guarded, is_storage_error, translate
 
 
+@guarded(lambda store: store.path)
 class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -40,9 +44,61 @@ class Store:
     def close(self) -> None:
         self._pool.close()
 
-    def transaction(self) -> AbstractContextManager:
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
         """Group several store calls into one all-or-nothing change (nests safely)."""
-        return self.db.atomic()
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as exc:  # a commit can fail too (locked, full, read-only)
+            if not is_storage_error(exc):
+                raise
+            raise translate(exc, self.path) from exc
+
+    @property
+    def read_only(self) -> bool:
+        return self._pool.read_only is not None
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why nothing can be saved (empty when it can)."""
+        problem = self._pool.read_only
+        return problem.message if problem is not None else ""
+
+    def require_writable(self) -> None:
+        """Raise why nothing can be saved (read-only, full), before any work starts."""
+        self._pool.require_writable()
+
+    @contextlib.contextmanager
+    def write_transaction(self) -> Iterator[None]:
+        """A transaction that takes the write lock before its first read (nests safely).
+
+        For check-then-write changes (is the transcript still at this revision?): another
+        connection cannot commit between the check and the write, so the check holds.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:  # locked by another writer, read-only, full
+            if not is_storage_error(exc):
+                raise
+            raise translate(exc, self.path) from exc
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        try:
+            conn.commit()
+        except sqlite3.Error as exc:
+            conn.rollback()
+            if not is_storage_error(exc):
+                raise
+            raise translate(exc, self.path) from exc
 
     # -- interviews -------------------------------------------------------------------------
 
@@ -96,7 +152,7 @@ class Store:
     def interview(self, interview_id: int) -> Interview:
         try:
             row = self.db["interviews"].get(interview_id)
-        except Exception as exc:  # sqlite_utils.db.NotFoundError
+        except NotFoundError as exc:  # only a missing row; other errors say what they are
             raise NotFound(f"There is no interview with id {interview_id}.") from exc
         result = rows.interview(row)
         result.participants = [
@@ -112,6 +168,14 @@ class Store:
             )
         ]
         return result
+
+    def interview_exists(self, interview_id: int) -> bool:
+        row = self.db.execute("SELECT 1 FROM interviews WHERE id = ?", [interview_id]).fetchone()
+        return row is not None
+
+    def recording_paths(self) -> list[str]:
+        """Every audio path the database knows (relative to the data folder)."""
+        return [r[0] for r in self.db.execute("SELECT path FROM recordings").fetchall()]
 
     def interviews(self, *, search: str | None = None) -> list[Interview]:
         where, args = None, []
@@ -207,13 +271,7 @@ class Store:
         interview = self.interview(interview_id)
         if participant_id not in {p.id for p in interview.participants}:
             raise NotFound(f"Participant {participant_id} is not part of interview {interview_id}.")
-        scope_list = sorted(set(scopes))
-        unknown = [s for s in scope_list if s not in SCOPES]
-        if unknown:
-            raise InvalidInput(
-                f"Unknown consent scope: {', '.join(unknown)}.",
-                f"Use one of: {', '.join(SCOPES)}.",
-            )
+        scope_list = check_scopes(scopes)
         self.db["consents"].insert(
             {
                 "interview_id": interview_id,
@@ -291,6 +349,46 @@ class Store:
             self.db["recordings"].update(recording_id, changes)
         return self.recording(recording_id)
 
+    def set_included(self, recording_id: int, included: bool) -> Recording:
+        """Leave a take out of transcription and exports (False) or bring it back."""
+        self.recording(recording_id)
+        self.db.execute(
+            "UPDATE recordings SET included = ? WHERE id = ?", [int(included), recording_id]
+        )
+        return self.recording(recording_id)
+
+    def delete_recording(self, recording_id: int) -> str:
+        """Delete one take, its markers and its transcript lines; returns its audio path."""
+        recording = self.recording(recording_id)
+        with self.db.atomic():
+            for t in self.db["transcripts"].rows_where(
+                "interview_id = ?", [recording.interview_id]
+            ):
+                self.db["segments"].delete_where(
+                    "transcript_id = ? AND recording_id = ?", [t["id"], recording_id]
+                )
+                self._renumber(t["id"])
+                self.db.execute(
+                    "UPDATE transcripts SET revision = revision + 1, recording_id = "
+                    "CASE WHEN recording_id = ? THEN NULL ELSE recording_id END WHERE id = ?",
+                    [recording_id, t["id"]],
+                )
+            self.db["markers"].delete_where("recording_id = ?", [recording_id])
+            self.db["recordings"].delete(recording_id)
+        return recording.path
+
+    def _renumber(self, transcript_id: int) -> None:
+        ids = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM segments WHERE transcript_id = ? ORDER BY position, id",
+                [transcript_id],
+            ).fetchall()
+        ]
+        self.db.conn.executemany(
+            "UPDATE segments SET position = ? WHERE id = ?", [(i, sid) for i, sid in enumerate(ids)]
+        )
+
     def set_channel_roles(self, recording_id: int, roles: Sequence[Role]) -> Recording:
         """Say whose voice each channel carries (empty: the channels are one room's sound)."""
         bad = [r for r in roles if r not in ROLES]
@@ -302,7 +400,7 @@ class Store:
     def recording(self, recording_id: int) -> Recording:
         try:
             row = self.db["recordings"].get(recording_id)
-        except Exception as exc:
+        except NotFoundError as exc:
             raise NotFound(f"There is no recording with id {recording_id}.") from exc
         return rows.recording(row, self.markers(recording_id))
 
@@ -365,6 +463,9 @@ class Store:
     def save_transcript(self, transcript: Transcript) -> Transcript:
         """Replace the interview's transcript in one transaction: all or nothing."""
         with self.db.atomic():
+            # The revision goes on counting across transcripts, so an edit named on the old
+            # transcript can never match the new one.
+            previous = self.revision(transcript.interview_id) or 0
             for old in self.db["transcripts"].rows_where(
                 "interview_id = ?", [transcript.interview_id]
             ):
@@ -380,6 +481,8 @@ class Store:
                         "model": transcript.model,
                         "language": transcript.language,
                         "created_at": rows.to_iso(transcript.created_at),
+                        "revision": previous + 1,
+                        "take_ids": json.dumps(list(transcript.take_ids)),
                     }
                 )
                 .last_pk
@@ -419,6 +522,52 @@ class Store:
             [interview_id],
         ).fetchone()
         return row[0] if row else None
+
+    def revision(self, interview_id: int) -> int | None:
+        """The current transcript's revision (None: no transcript), read without its segments."""
+        row = self.db.execute(
+            "SELECT revision FROM transcripts WHERE interview_id = ? ORDER BY id DESC LIMIT 1",
+            [interview_id],
+        ).fetchone()
+        return row[0] if row else None
+
+    def transcript_take_ids(self, interview_id: int) -> list[int] | None:
+        """The takes the current transcript was made from (None: no transcript)."""
+        row = self.db.execute(
+            "SELECT take_ids FROM transcripts WHERE interview_id = ? ORDER BY id DESC LIMIT 1",
+            [interview_id],
+        ).fetchone()
+        return json.loads(row[0] or "[]") if row else None
+
+    def bump_revision(self, transcript_id: int) -> int:
+        self.db.execute(
+            "UPDATE transcripts SET revision = revision + 1 WHERE id = ?", [transcript_id]
+        )
+        return self.db.execute(
+            "SELECT revision FROM transcripts WHERE id = ?", [transcript_id]
+        ).fetchone()[0]
+
+    def splice_segments(
+        self, transcript_id: int, start: int, removed: int, inserted: Sequence[Segment]
+    ) -> None:
+        """Replace positions ``start .. start+removed-1`` by ``inserted``, moving the rest up
+        or down: one edit touches only the lines it changed, however long the transcript."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM segments WHERE transcript_id = ? AND position >= ? AND position < ?",
+                [transcript_id, start, start + removed],
+            )
+            shift = len(inserted) - removed
+            if shift:
+                self.db.execute(
+                    "UPDATE segments SET position = position + ? "
+                    "WHERE transcript_id = ? AND position >= ?",
+                    [shift, transcript_id, start + removed],
+                )
+            self.db["segments"].insert_all(
+                (rows.segment_row(s, transcript_id, start + i) for i, s in enumerate(inserted)),
+                batch_size=500,
+            )
 
     def replace_segments(self, transcript_id: int, segments: Sequence[Segment]) -> None:
         """Store an edited segment list (after split/merge/undo) in one transaction."""

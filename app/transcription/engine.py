@@ -1,4 +1,7 @@
-"""The engine protocol, the helpers both engines share, and :func:`load_engine`.
+"""The engine protocol and the helpers both engines share.
+
+(Choosing and building an engine is :mod:`app.transcription.loader`, so the engines can
+import this module without a circle.)
 
 An engine turns 16 kHz mono float32 samples into segments with word timings. Engines import
 their libraries and load weights lazily (on first use) so that the window opens fast, then keep
@@ -15,7 +18,6 @@ import numpy as np
 
 from app.errors import BuddyError, Cancelled, InvalidInput, TranscriptionFailed
 from app.models import Segment, Word
-from app.paths import Paths
 
 ENGINES: tuple[str, ...] = ("faster-whisper", "openai-whisper")
 SAMPLE_RATE = 16000
@@ -45,40 +47,6 @@ class Engine(Protocol):
         Cancelled. Engine failures arrive as TranscriptionFailed.
         """
         ...
-
-
-def load_engine(
-    name: str,
-    *,
-    model: str | None = None,
-    paths: Paths | None = None,
-    cpu_threads: int = 0,
-) -> Engine:
-    """Resolve the model for engine ``name`` (no download, no weights loaded yet).
-
-    ``paths`` lets the model checksum be remembered across launches; ``cpu_threads`` 0 means
-    the engine's default.
-    """
-    if cpu_threads < 0:
-        raise InvalidInput(f"cpu_threads must be 0 or more, not {cpu_threads}.")
-    if name == "faster-whisper":
-        from app.transcription.faster import FasterWhisperEngine
-        from app.transcription.models import resolve_faster_model
-
-        return FasterWhisperEngine(
-            resolve_faster_model(model), paths=paths, cpu_threads=cpu_threads
-        )
-    if name == "openai-whisper":
-        from app.transcription.models import resolve_openai_model
-        from app.transcription.openai_engine import OpenAIWhisperEngine
-
-        return OpenAIWhisperEngine(
-            resolve_openai_model(model), paths=paths, cpu_threads=cpu_threads
-        )
-    raise InvalidInput(
-        f"There is no transcription engine called '{name}'.",
-        "Choose one of: " + ", ".join(ENGINES),
-    )
 
 
 def glossary_prompt(glossary: Sequence[str]) -> str | None:

@@ -1,4 +1,15 @@
-"""The job that turns an interview's audio + markers into a stored, attributed transcript."""
+"""The job that turns an interview's takes + markers into one stored, attributed transcript.
+
+An interview's included takes are one conversation: each take is transcribed on its own (its
+own audio, its own question and pause markers, its own timeline) in recording-id order, and the
+segments are joined. Per take the steps are: raw segments from the engine -> drop speech over
+silence -> ``attribute()`` (question markers + echo rule) -> tag with the take. Further per-take
+steps (live results, speakers by voice or channel) belong in ``_transcribe_take`` as one call
+each.
+
+The stored transcript changes only if every take succeeded, and only if nobody corrected the
+transcript meanwhile: the save transaction re-reads the revision and the hand edits.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +23,7 @@ from app.audio.decode import load_audio, load_channels
 from app.errors import (
     BuddyError,
     Cancelled,
+    CorrectionsMadeMeanwhile,
     EditsWouldBeLost,
     NothingToTranscribe,
     TranscriptionFailed,
@@ -24,27 +36,35 @@ from app.speakers.samples import load_samples
 from app.speakers.take import speakers_for_take
 from app.store import Store
 from app.store.rows import now
+from app.takes import included_takes
 from app.transcription.engine import Engine
 from app.transcription.silence import drop_speech_over_silence
 
 log = logging.getLogger(__name__)
 
-#: Takes in these states hold usable audio; "recording" means a take still being written.
-USABLE = ("imported", "complete", "recovered", "stopped-early")
-
-#: Share of the progress bar spent decoding before the engine starts.
+#: Share of each take's progress spent decoding before the engine starts.
 _DECODE_SHARE = 0.03
 #: Share spent telling the voices apart after the engine (about 0.03x real time).
 _SPEAKERS_SHARE = 0.25
 
+Progress = Callable[[float], None]
 
-def usable_recording(store: Store, interview_id: int) -> Recording:
-    recordings = [r for r in store.recordings(interview_id) if r.status in USABLE]
-    if not recordings:
+
+def takes_to_transcribe(store: Store, interview_id: int) -> list[Recording]:
+    takes = included_takes(store.recordings(interview_id))
+    if not takes:
         raise NothingToTranscribe(
-            f"Interview {interview_id} has no recorded or imported audio yet."
+            f"Interview {interview_id} has no recorded or imported audio to transcribe yet."
         )
-    return recordings[-1]
+    return takes
+
+
+def _questions(interview: Interview, takes: Sequence[Recording]) -> list[str]:
+    """The interview's questions, with a plain heading for any a marker points past."""
+    indices = [m.question_index or 0 for t in takes for m in t.question_markers]
+    questions = list(interview.questions)
+    needed = max(indices) + 1 if indices else 0
+    return questions + [f"Question {i + 1}" for i in range(len(questions), needed)]
 
 
 def _speakers(
@@ -91,29 +111,23 @@ def _speakers(
         return segments
 
 
-def transcribe_interview(
+def _transcribe_take(
     store: Store,
     paths: Paths,
-    interview_id: int,
+    interview: Interview,
+    take: Recording,
     engine: Engine,
+    questions: list[str],
     *,
-    language: str | None = None,
-    glossary: Sequence[str] = (),
-    discard_edits: bool = False,
-    on_progress: Callable[[float], None] | None = None,
-    should_cancel: Callable[[], bool] | None = None,
-    embedder: Embedder | None = None,
-) -> Transcript:
-    """Transcribe the latest take; the stored transcript changes only if everything succeeds."""
-    interview = store.interview(interview_id)
-    recording = usable_recording(store, interview_id)
-    if not discard_edits and store.has_edits(interview_id):
-        raise EditsWouldBeLost(
-            f"Interview {interview_id} has hand edits that a new transcription would replace."
-        )
-    report = on_progress or (lambda _f: None)
+    language: str | None,
+    glossary: Sequence[str],
+    report: Progress,
+    should_cancel: Callable[[], bool] | None,
+    embedder: Embedder | None,
+) -> list[Segment]:
+    """One take's segments, attributed, on the take's own timeline."""
     report(0.0)
-    audio = load_audio(paths.data / recording.path)
+    audio = load_audio(paths.data / take.path)
     report(_DECODE_SHARE)
     try:
         raw = engine.transcribe(
@@ -128,10 +142,7 @@ def transcribe_interview(
     except Exception as exc:  # an engine bug must not lose the old transcript either
         raise TranscriptionFailed(f"Transcription failed: {exc}") from exc
     raw = drop_speech_over_silence(raw, audio)
-    markers = recording.question_markers
-    questions = list(interview.questions)
-    needed = max((m.question_index or 0) for m in markers) + 1 if markers else 0
-    questions += [f"Question {i + 1}" for i in range(len(questions), needed)]
+    markers = take.question_markers
     segments = attribute(
         raw,
         markers=[(m.time_s, m.question_index or 0) for m in markers],
@@ -141,17 +152,75 @@ def transcribe_interview(
     )
     if should_cancel is not None and should_cancel():
         raise Cancelled("Transcription was cancelled.")
-    segments = _speakers(store, paths, interview, recording, audio, segments, embedder)
+    segments = _speakers(store, paths, interview, take, audio, segments, embedder)
+    for seg in segments:
+        seg.recording_id = take.id
+    report(1.0)
+    return segments
+
+
+def transcribe_interview(
+    store: Store,
+    paths: Paths,
+    interview_id: int,
+    engine: Engine,
+    *,
+    language: str | None = None,
+    glossary: Sequence[str] = (),
+    discard_edits: bool = False,
+    on_progress: Progress | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    embedder: Embedder | None = None,
+) -> Transcript:
+    """Transcribe every included take; the stored transcript changes only if all succeed."""
+    interview = store.interview(interview_id)
+    takes = takes_to_transcribe(store, interview_id)
+    if not discard_edits and store.has_edits(interview_id):
+        raise EditsWouldBeLost(
+            f"Interview {interview_id} has hand edits that a new transcription would replace."
+        )
+    started_on = store.revision(interview_id)
+    report = on_progress or (lambda _f: None)
+    questions = _questions(interview, takes)
+    total = sum(t.duration_s for t in takes) or 1.0
+    done = 0.0
+    segments: list[Segment] = []
+    for take in takes:
+        share = take.duration_s / total
+        segments += _transcribe_take(
+            store,
+            paths,
+            interview,
+            take,
+            engine,
+            questions,
+            language=language,
+            glossary=glossary,
+            report=lambda f, base=done, share=share: report(min(0.999, base + share * f)),
+            should_cancel=should_cancel,
+            embedder=embedder,
+        )
+        done += share
     transcript = Transcript(
         interview_id=interview_id,
-        recording_id=recording.id,
+        recording_id=takes[0].id,
         engine=engine.name,
         model=engine.model_label,
         language=language,
         created_at=now(),
         segments=segments,
+        take_ids=[t.id for t in takes],
     )
-    with store.transaction():
+    with store.write_transaction():
+        # Re-read holding the write lock: a correction typed while the engine ran must be
+        # refused here (and kept), never silently replaced.
+        if store.revision(interview_id) != started_on or (
+            not discard_edits and store.has_edits(interview_id)
+        ):
+            raise CorrectionsMadeMeanwhile(
+                "The transcript was corrected while it was being made again, so the new "
+                "transcription was not saved."
+            )
         saved = store.save_transcript(transcript)
         if len(questions) != len(interview.questions):
             store.update_interview(interview_id, questions=questions)

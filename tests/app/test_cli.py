@@ -43,7 +43,10 @@ def interview_id(home: Path, capsys: pytest.CaptureFixture[str]) -> int:
         "--json",
     )
     assert code == 0
-    return json.loads(out)["id"]
+    new_id = json.loads(out)["id"]
+    for role in ("interviewer", "interviewee"):  # importing and recording need it
+        assert run(capsys, "consent", str(new_id), "--participant", role, "--add", "record")[0] == 0
+    return new_id
 
 
 def _audio_files(home: Path) -> list[Path]:
@@ -80,7 +83,17 @@ def test_import_refuses_bad_audio_and_writes_nothing(
     if content is not None:
         path.write_bytes(content)
     code, _, err = run(
-        capsys, "import", str(path), "--title", "T", "--interviewer", "A", "--interviewee", "B"
+        capsys,
+        "import",
+        str(path),
+        "--title",
+        "T",
+        "--interviewer",
+        "A",
+        "--interviewee",
+        "B",
+        "--consent",
+        "record",
     )
     assert_user_error(code, err, *words)
     assert run(capsys, "list", "--json")[1].strip() == "[]"  # no half-made interview
@@ -154,7 +167,7 @@ def test_consent_errors(interview_id: int, capsys: pytest.CaptureFixture[str]) -
     )
     assert_user_error(code, err, "Nobody", "Sam")
     code, _, err = run(capsys, "consent", str(interview_id), "--participant", "Sam")
-    assert_user_error(code, err, "--scope")
+    assert_user_error(code, err, "--add", "--withdraw")
     code, out, _ = run(
         capsys,
         "consent",

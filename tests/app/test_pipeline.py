@@ -82,6 +82,8 @@ def interview(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             truth["interviewee"]["name"],
             "--markers",
             str(markers),
+            "--consent",
+            "record",
             "--json",
         ).stdout
     )

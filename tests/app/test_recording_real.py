@@ -102,9 +102,13 @@ def open_ctx(home: Path) -> AppContext:
 def new_interview(home: Path, questions: list[str]) -> int:
     ctx = open_ctx(home)
     try:
-        return ctx.store.create_interview(
+        interview = ctx.store.create_interview(
             "Real recording", interviewer="Ada", interviewee="Grace", questions=questions
-        ).id
+        )
+        for person in interview.participants:  # the record command asks for consent
+            assert person.id is not None
+            ctx.store.record_consent(interview.id, person.id, ["record"])
+        return interview.id
     finally:
         ctx.close()
 
@@ -382,3 +386,31 @@ def test_a_disk_that_fills_mid_take_keeps_a_playable_file(tmp_path: Path) -> Non
     finally:
         ctx.close()
         subprocess.run(["umount", "-l", str(home / "data" / "audio")], check=False)
+
+
+def test_delete_while_recording_is_refused_and_the_take_kept(
+    pulse_sink: PulseSink, app_home: Path
+) -> None:
+    """Deleting an interview while another process records it used to leave 'record' saying
+    it saved a take that was gone; now the delete is refused until the take is stopped."""
+    interview = new_interview(app_home, [])
+    env = cli_env(pulse_sink, app_home)
+    run = CliRun(["record", str(interview), "--seconds", "4"], env, stdin=subprocess.DEVNULL)
+    run.wait_for("Recording to")
+    deleting = subprocess.run(
+        [sys.executable, "-m", "app.cli", "delete", str(interview), "--yes"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert deleting.returncode == 2, deleting.stdout + deleting.stderr
+    assert "being recorded right now" in deleting.stderr and "Traceback" not in deleting.stderr
+    assert run.finish() == 0, run.text()
+    ctx = open_ctx(app_home)
+    try:
+        (take,) = ctx.store.recordings(interview)
+        assert take.status == "complete" and ctx.audio_path(take.path).exists()
+    finally:
+        ctx.close()

@@ -204,6 +204,9 @@ def test_voice_and_import_commands(home: Path, testdata: Path, capsys) -> None:
     assert cli_main(["voice", "1", "--participant", "Kieran"]) == 2
     assert "audio file or --record" in capsys.readouterr().err
     assert cli_main(["voice", "1", "--participant", "Nobody", clip]) == 2
+    # Importing needs both to have agreed to being recorded (since the consent rules merged).
+    for name in ("Ruth", "Kieran"):
+        assert cli_main(["consent", "1", "--participant", name, "--add", "record"]) == 0
     remote = str(testdata / "conversation-remote.wav")
     assert (
         cli_main(["import", remote, "--interview", "1", "--channels", "interviewee,interviewer"])

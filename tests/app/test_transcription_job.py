@@ -9,7 +9,6 @@ import pytest
 
 from app.errors import AudioUnreadable, Cancelled, EditsWouldBeLost
 from app.services import Services
-from app.transcript import set_text
 from app.wer import word_error_rate
 
 pytestmark = pytest.mark.slow
@@ -35,9 +34,10 @@ def test_transcript_is_stored_with_words(
 
 
 def test_edits_are_protected_and_cancel_keeps_them(services: Services, transcribed: int) -> None:
-    segments = services.transcript(transcribed).segments
-    edited = set_text(segments, 0, "And so, my fellow Americans, edited by hand.")
-    services.save_segment(transcribed, edited[0])
+    revision = services.transcript(transcribed).revision
+    services.edits.edit_text(
+        transcribed, revision, 0, "And so, my fellow Americans, edited by hand."
+    )
     with pytest.raises(EditsWouldBeLost):
         services.transcribe(transcribed)
 

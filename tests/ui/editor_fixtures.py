@@ -9,6 +9,7 @@ as the transcription job would leave it. Import the fixtures into a test module 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,10 @@ def create_interview(
             model="none",
             language="en",
             created_at=datetime.now(timezone.utc),
-            segments=segments if segments is not None else truth_segments(truth),
+            segments=[
+                replace(s, recording_id=recording.id)
+                for s in (segments if segments is not None else truth_segments(truth))
+            ],
         )
     )
     if consent:

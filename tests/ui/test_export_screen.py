@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app import export
 from app.services import Services
-from app.settings import Settings
 from tests.ui.editor_fixtures import (  # noqa: F401 - pytest fixtures
     reread_fixture,
     stored_interview_fixture,
@@ -28,8 +27,8 @@ from ui.export_screen import ExportScreen
 
 
 def make_screen(qtbot, services: Services, interview_id: int, folder: Path) -> ExportScreen:
-    settings = Settings(export_folder=str(folder))
-    screen = ExportScreen(services, settings)
+    services.update_settings(export_folder=str(folder))
+    screen = ExportScreen(services)
     qtbot.addWidget(screen)
     screen.resize(900, 700)
     screen.load(interview_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import shown_errors
@@ -44,7 +42,7 @@ def test_record_pause_questions_and_stop(qtbot, window, services) -> None:
     screen.stop_button.click()
     qtbot.waitUntil(lambda: screen.session.state == "stopped", timeout=10_000)
     assert screen.transcribe_button.isEnabled()
-    assert "1 take(s)" in screen.takes_label.text()
+    assert "1 take." in screen.takes_label.text()
 
     take = services.recordings(interview.id)[0]
     assert take.status == "complete" and take.duration_s > 1.0
@@ -104,10 +102,55 @@ def test_swap_roles_creates_the_return_interview(qtbot, window, services) -> Non
     new = services.interview(new_id)
     assert new.interviewer.name == "Priya Shah" and new.interviewee.name == "Sam Okafor"
     assert new.script_id == interview.script_id and new.questions == interview.questions
-    assert not new.missing_consent("record")
     assert (
         window.stack.currentWidget() is screen and "Priya Shah interviews" in screen.heading.text()
     )
+    screen.consent_dialog.reject()
+
+
+def test_the_return_interview_asks_both_people_for_consent_again(qtbot, window, services) -> None:
+    screen, interview = open_interview(window, services, scopes=("record", "publish-text"))
+    sam = interview.interviewer
+    services.change_consent(interview.id, "interviewer", add=["publish-audio"])  # Sam only
+    first = services.interview(interview.id).consents
+    new_id = screen.swap_roles()
+    assert new_id is not None
+    # Nothing was carried over without asking: recording is blocked until they confirm.
+    new = services.interview(new_id)
+    assert new.consents == [] and len(new.missing_consent("record")) == 2
+    assert "asked again" in window.statusBar().currentMessage()
+    dialog = screen.consent_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    assert "asked for consent again" in dialog.note.text()
+    # Prefilled with each person's own earlier choices, now under their new role.
+    assert set(dialog.form.scopes("interviewee")) == {"record", "publish-text", "publish-audio"}
+    assert set(dialog.form.scopes("interviewer")) == {"record", "publish-text"}
+    assert sam is not None and sam.name in dialog.confirms["interviewee"].text()
+    assert not dialog.save_button.isEnabled()
+    dialog.accept()  # Enter before anyone confirmed: nothing is stored
+    assert services.interview(new_id).consents == [] and dialog.isVisible()
+    dialog.confirms["interviewer"].click()  # one click each
+    assert not dialog.save_button.isEnabled()
+    dialog.confirms["interviewee"].click()
+    assert dialog.save_button.isEnabled()
+    dialog.save_button.click()
+    new = services.interview(new_id)
+    assert not new.missing_consent("record")
+    assert new.consent_for(new.interviewee.id).scopes == {"record", "publish-text", "publish-audio"}
+    assert new.consent_for(new.interviewer.id).scopes == {"record", "publish-text"}
+    assert not screen.banner.isVisible()
+    # The first interview's consent is its own and unchanged.
+    assert services.interview(interview.id).consents == first
+
+
+def test_the_return_interview_without_confirmation_cannot_record(qtbot, window, services) -> None:
+    screen, _ = open_interview(window, services)
+    new_id = screen.swap_roles()
+    screen.consent_dialog.reject()
+    assert new_id is not None and screen.interview.id == new_id
+    screen.record_button.click()
+    assert screen.session is None and not services.recordings(new_id)
+    assert "has not agreed to be recorded" in screen.banner.text()
 
 
 def test_microphone_check_shows_level_in_words(qtbot, window, services) -> None:
@@ -122,7 +165,8 @@ def test_microphone_check_shows_level_in_words(qtbot, window, services) -> None:
 
 
 def test_single_key_controls_for_switch_users(qtbot, window, services) -> None:
-    window._settings_applied(replace(window.settings, single_key_controls=True, key_next="J"))
+    services.update_settings(single_key_controls=True, key_next="J")  # the window is told
+    qtbot.waitUntil(lambda: bool(window.interview.keys.describe()), timeout=3000)
     screen, _ = open_interview(window, services)
     start(qtbot, screen)
     screen.next_button.setFocus()

@@ -157,6 +157,19 @@ def test_consent_missing_is_said_in_the_state(qtbot, window, services) -> None:
     assert "consent needed" in window.library.model.data(window.library.model.index(0, 3))
 
 
+def test_import_needs_record_consent_like_recording(qtbot, window, services) -> None:
+    interview = make(services, scopes=("publish-text",))
+    window.library.refresh(select=interview.id)
+    assert window.library.import_selected() is None
+    assert "not agreed to be recorded" in window.statusBar().currentMessage()
+    services.change_consent(interview.id, "interviewer", add=["record"])
+    services.change_consent(interview.id, "interviewee", add=["record"])
+    window.library.refresh(select=interview.id)
+    dialog = window.library.import_selected()
+    assert dialog is not None
+    dialog.reject()
+
+
 def test_import_refuses_a_bad_file_with_a_message(qtbot, window, services, tmp_path) -> None:
     interview = make(services)
     window.library.refresh(select=interview.id)
@@ -268,8 +281,13 @@ def test_settings_dialog_saves_and_applies(qtbot, window, services) -> None:
     assert saved.key_next == "J" and saved.single_key_controls
     assert saved.glossary == ["Okafor", "Switch Orchestra"]
     assert services.ctx.settings.glossary == ["Okafor", "Switch Orchestra"]
-    assert QApplication.instance().font().pointSizeF() == pytest.approx(
-        window.theme.base_point_size * 1.5
+    # The window applies it on the core's settings notice, delivered through the event loop.
+    qtbot.waitUntil(
+        lambda: (
+            QApplication.instance().font().pointSizeF()
+            == pytest.approx(window.theme.base_point_size * 1.5)
+        ),
+        timeout=3000,
     )
     window.theme.apply("light", 1.0)
 

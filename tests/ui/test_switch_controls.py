@@ -75,6 +75,8 @@ def test_single_keys_remapped_with_the_keyboard_drive_the_interview(
     stored = json.loads(services.paths.settings_file.read_text())
     assert stored["single_key_controls"] and stored["key_next"] == "J"
     assert stored["key_pause"] == "K"
+    # Screens reload on the core's settings notice, delivered through the event loop.
+    qtbot.waitUntil(lambda: bool(window.interview.keys.describe()), timeout=3000)
     keys = dict((what.split(" (")[0], key) for key, what in window.interview.keys.describe())
     assert keys["Next question"] == "J" and keys["Pause or resume"] == "K"
 

@@ -107,7 +107,7 @@ def test_escape_cancels_an_edit(qtbot, editor: TranscriptEditor) -> None:
     QTest.keyClick(text_editor, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: editor.delegate.active_editor is None)
     assert editor.segments[1].text == before
-    assert editor.undo_stack.count() == 0
+    assert not editor.undo_action.isEnabled()
 
 
 def test_speaker_shortcuts_and_combo_are_stored(
@@ -186,7 +186,7 @@ def test_split_at_cursor_then_merge_and_undo_redo_are_stored(
     split = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     # From the list, Split opens the text and asks where to cut.
     QTest.keyClick(editor.view, Qt.Key.Key_S, split)
-    assert "Put the text cursor where the segment should be split" in editor.status.text()
+    assert "Put the text cursor where the line should be split" in editor.status.text()
     text_editor = editor.delegate.active_editor
     assert text_editor is not None and text_editor.hasFocus()
     cut = original[1].index(" The students")
@@ -234,7 +234,8 @@ def test_undo_button_while_typing_saves_the_typing_then_undoes_it(
     assert editor.delegate.active_editor is None
     stored = stored_segments(reread, stored_interview)[5]
     assert stored.text == original and stored.redacted
-    assert editor.redo_action.isEnabled() and editor.redo_action.text() == "Redo Edit text"
+    assert editor.redo_action.isEnabled() and editor.redo_action.text() == "Redo"
+    assert "Edit text" in editor.redo_action.toolTip()
     QTest.keyClick(
         editor.view,
         Qt.Key.Key_Z,
@@ -247,8 +248,8 @@ def test_actions_on_a_heading_say_what_to_do(qtbot, editor: TranscriptEditor) ->
     QTest.keyClick(editor.view, Qt.Key.Key_Home)
     assert editor.current_segment() is None  # the first row is the heading of question 1
     QTest.keyClick(editor.view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert editor.status.text().startswith("Choose a segment first")
-    assert editor.undo_stack.count() == 0
+    assert editor.status.text().startswith("Choose a line first")
+    assert not editor.undo_action.isEnabled()
 
 
 def test_merge_across_questions_is_refused_with_a_reason(
@@ -336,12 +337,17 @@ def test_replace_one_match_at_a_time(
     assert "in Bath." in stored_segments(reread, stored_interview)[1].text
 
 
-def test_enter_plays_from_the_segment_or_reports_why_not(qtbot, editor: TranscriptEditor) -> None:
+def test_enter_edits_and_space_plays_the_line_or_reports_why_not(
+    qtbot, editor: TranscriptEditor
+) -> None:
     go_to_segment(editor, 3)
     QTest.keyClick(editor.view, Qt.Key.Key_Return)
-    assert editor.delegate.active_editor is not None  # Enter also opens the text to correct
+    assert editor.delegate.active_editor is not None  # Enter opens the text to correct
+    assert not editor.player.is_playing and editor.model.playing_segment is None
     QTest.keyClick(editor.delegate.active_editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: editor.delegate.active_editor is None)
     row = editor.model.row_of_segment(3)
+    QTest.keyClick(editor.view, Qt.Key.Key_Space)
     if Player.has_output_device():
         qtbot.waitUntil(lambda: editor.player.is_playing, timeout=5000)
         start = editor.segments[3].start
@@ -367,9 +373,12 @@ def test_playback_controls_with_or_without_a_device(qtbot, editor: TranscriptEdi
             QTest.keyClick(editor.view, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
         assert "speakers or headphones" in blocker.args[0].hint
         assert "No sound output was found" in editor.status.text()
-    # A click on a row plays from there (or marks it, with no sound device).
+    # A click on a row selects it and never starts sound; Space then plays it.
+    editor.player.stop()
     rect = editor.view.visualRect(editor.model.index(editor.model.row_of_segment(3)))
     QTest.mouseClick(editor.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert editor.current_segment() == 3 and not editor.player.is_playing
+    QTest.keyClick(editor.view, Qt.Key.Key_Space)
     assert editor.model.playing_segment == 3
     assert editor.player.position() == pytest.approx(editor.segments[3].start, abs=0.5)
     # Skipping and speed work either way (they move the position and set the rate).
@@ -446,7 +455,8 @@ def test_real_playback_highlights_the_playing_segment(
         segment = 3
         row = editor.model.index(editor.model.row_of_segment(segment))
         editor.view.setCurrentIndex(row)
-        QTest.keyClick(editor.view, Qt.Key.Key_Return)  # plays from the segment
+        editor.keep_playing.setChecked(True)
+        QTest.keyClick(editor.view, Qt.Key.Key_Space)  # plays the selected line
         start = editor.segments[segment].start
         QTimer.singleShot(20000, lambda: app.exit(3))
         def check():

@@ -3,8 +3,6 @@ asked before hand edits would be replaced."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from tests.ui.conftest import TESTDATA, answer, shown_errors
@@ -34,8 +32,7 @@ def test_cancel_then_transcribe_then_ask_before_losing_edits(qtbot, window, serv
     transcript = services.transcript(interview.id)
     assert "country" in " ".join(s.text for s in transcript.segments).lower()
 
-    first = transcript.segments[0]
-    services.save_segment(interview.id, replace(first, text="Corrected by hand.", edited=True))
+    services.edits.edit_text(interview.id, transcript.revision, 0, "Corrected by hand.")
     assert window.transcribe(interview.id) is not None
     qtbot.waitUntil(lambda: bool(dialogs.open_questions), timeout=120_000)
     answer(qtbot, "Keep my corrections")
