@@ -38,17 +38,27 @@ HERE_SPEECH = "librivox-0870.wav"  # 7 s
 CALL_SPEECH = "jfk.wav"  # 11 s
 
 
-def call_interview(home: Path, *, here: str = "interviewer") -> int:
+def call_interview(
+    home: Path,
+    *,
+    here: str = "interviewer",
+    names: tuple[str, str] = ("Ada", "Grace"),
+    questions: tuple[str, ...] = ("Ask not",),
+) -> int:
     ctx = open_ctx(home)
     try:
-        return ctx.store.create_interview(
+        interview = ctx.store.create_interview(
             "Over a call",
-            interviewer="Ada",
-            interviewee="Grace",
-            questions=["Ask not"],
+            interviewer=names[0],
+            interviewee=names[1],
+            questions=list(questions),
             on_call=True,
             here_role=here,
-        ).id
+        )
+        for person in interview.participants:  # the record command asks for consent
+            assert person.id is not None
+            ctx.store.record_consent(interview.id, person.id, ["record", "publish-text"])
+        return interview.id
     finally:
         ctx.close()
 
@@ -279,17 +289,9 @@ def test_a_real_conversation_over_the_call_is_attributed_by_channel(
         sides[name] = tmp_path / f"{name}.wav"
         soundfile.write(sides[name], both[:, channel], rate)
     home = tmp_path / "buddy"
-    ctx = open_ctx(home)
-    try:
-        interview = ctx.store.create_interview(
-            "Over a call",
-            interviewer=truth["interviewer"]["name"],
-            interviewee=truth["interviewee"]["name"],
-            on_call=True,
-            here_role="interviewer",
-        ).id
-    finally:
-        ctx.close()
+    interview = call_interview(
+        home, names=(truth["interviewer"]["name"], truth["interviewee"]["name"]), questions=()
+    )
     seconds = len(both) / rate + 4.0
     run = CliRun(
         ["record", str(interview), "--seconds", f"{seconds:.0f}"],
