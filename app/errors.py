@@ -169,3 +169,17 @@ class CallAudioUnavailable(BuddyError):
         "The other person is still recorded if the call plays through this computer's "
         "speakers, but both voices then share one channel."
     )
+
+
+class ApprovalMissing(BuddyError):
+    """Someone has not yet approved the post's final text for publishing."""
+
+    default_hint = "Approve it first, e.g. buddy-interviews approve ID --participant NAME"
+
+
+class ApprovalOutdated(ApprovalMissing):
+    """The post changed after it was approved; ``changes`` is a unified diff of the text."""
+
+    def __init__(self, message: str, hint: str | None = None, *, changes: str = "") -> None:
+        super().__init__(message, hint)
+        self.changes = changes

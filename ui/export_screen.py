@@ -1,13 +1,14 @@
-"""Export: the post as it will read, then saved (atomically), copied or shown in its folder.
+"""Export: the post editor, the post as it will read, then saved, copied or published.
 
-Nothing leaves the app until both participants agreed to publish the text: Save and Copy are
-refused, and the screen says why in words, with what to do about it.
+Nothing leaves the app until both participants agreed to publish the text and, for the blog
+post, both approved its final words: Save and Copy are refused, and the screen says why in
+words, with what to do about it. A review copy (HTML or Word) can go to a participant who is
+not at this laptop before they approve.
 """
 
 from __future__ import annotations
 
 import contextlib
-from datetime import date as Date
 from pathlib import Path
 
 import yaml
@@ -17,6 +18,7 @@ from PySide6.QtGui import QGuiApplication as Gui
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -32,12 +34,16 @@ from PySide6.QtWidgets import (
 )
 
 from app import export
-from app.errors import BuddyError, ConsentMissing, FileExists
+from app.errors import ApprovalMissing, ApprovalOutdated, BuddyError, ConsentMissing, FileExists
+from app.notices import Change
 from app.services import Services
 from app.settings import Settings
 from ui.announce import announce
 from ui.dialogs import ask
 from ui.errors import show_error
+from ui.export_post_actions import PostActions
+from ui.notices import on_change
+from ui.post_editor import PostEditor
 from ui.scrolling import VerticalScroll
 
 FORMAT_LABELS = {
@@ -62,7 +68,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return {}, text
 
 
-class ExportScreen(QWidget):
+class ExportScreen(PostActions, QWidget):
     """Preview and export one interview."""
 
     #: The file just written.
@@ -85,6 +91,8 @@ class ExportScreen(QWidget):
         self.blocked: ConsentMissing | None = None
         self._announced = ""
         self._build()
+        # Edits elsewhere (the transcript, another window, the approval) show here at once.
+        on_change(services.notices, self._on_change)
 
     # -- construction -------------------------------------------------------------------
 
@@ -115,10 +123,34 @@ class ExportScreen(QWidget):
             "Record co&nsent…", "Go to the interview to record both participants' consent",
             lambda: self.consent_requested.emit(self.interview_id or 0),
         )  # fmt: skip
+        self.banner_approve_button = self._button(
+            "A&pprove for publishing…", "Each participant reads the final text and approves it",
+            self.open_approval,
+        )  # fmt: skip
         box = QHBoxLayout(self.consent_box)
         box.addWidget(self.blocked_label, 1)
         box.addWidget(self.consent_button)
+        box.addWidget(self.banner_approve_button)
         self.consent_box.hide()
+
+        # A known name the engine still misspells: one fix for every place it occurs.
+        self.names_box = QFrame(self)
+        self.names_box.setProperty("role", "banner")
+        self.names_label = QLabel(self.names_box)
+        self.names_label.setWordWrap(True)
+        self.names_label.setAccessibleName("A name that may be misspelt")
+        self.names_button = self._button(
+            "Replace e&verywhere", "Correct this name everywhere in the transcript",
+            self.fix_name,
+        )  # fmt: skip
+        names_row = QHBoxLayout(self.names_box)
+        names_row.addWidget(self.names_label, 1)
+        names_row.addWidget(self.names_button)
+        self.names_box.hide()
+
+        self.editor = PostEditor(self.services, self)
+        self.editor.changed.connect(self.refresh)
+        self.editor.message.connect(self._say)
 
         self.format = QComboBox(self)
         for fmt in export.FORMATS:
@@ -160,10 +192,29 @@ class ExportScreen(QWidget):
         self.open_button = self._button(
             "Open fol&der", "Show the export folder in the file manager", self.open_folder
         )
+        self.approve_button = self._button(
+            "&Approve for publishing…", "Each participant reads the final text and approves it",
+            self.open_approval,
+        )  # fmt: skip
+        self.review_button = self._button(
+            "Save a re&view copy…",
+            "A draft for review as a web page or Word document, with audio times",
+            self.choose_review_copy,
+        )
+        self.publish_button = self._button(
+            "P&ublish as draft…", "Send the post to a WordPress site as a draft", self.publish
+        )
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.copy_button, self.open_button):
+        for button in (self.save_button, self.copy_button, self.open_button, self.publish_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.approval_label = QLabel(self)
+        self.approval_label.setWordWrap(True)
+        self.approval_label.setAccessibleName("Who has approved the post")
+        post_buttons = QHBoxLayout()
+        for button in (self.approve_button, self.review_button, self.publish_button):
+            post_buttons.addWidget(button)
+        post_buttons.addWidget(self.approval_label, 1)
 
         self.raw_toggle = QCheckBox("Show &raw Markdown", self)
         self.raw_toggle.setAccessibleDescription(
@@ -189,6 +240,9 @@ class ExportScreen(QWidget):
         layout = QVBoxLayout(body)
         layout.addWidget(self.title)
         layout.addWidget(self.consent_box)
+        layout.addWidget(self.names_box)
+        layout.addWidget(self.editor)
+        layout.addLayout(post_buttons)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.raw_toggle)
@@ -224,6 +278,7 @@ class ExportScreen(QWidget):
         self.flavour.setCurrentIndex(max(found, 0))
         self.flavour.blockSignals(False)
         self.folder.setText(self.settings.export_folder or str(Path.home()))
+        self.editor.load(interview_id)
         self.refresh()
 
     def refresh(self) -> None:
@@ -250,6 +305,7 @@ class ExportScreen(QWidget):
         self._show_preview()
         self._update_file_name()
         self._check_consent()
+        self._offer_name_fix()
 
     def _show_preview(self) -> None:
         raw = self.raw_toggle.isChecked() or self.fmt != "markdown"
@@ -258,16 +314,16 @@ class ExportScreen(QWidget):
     def _update_file_name(self) -> None:
         if self.interview_id is None:
             return
-        interview = self.services.interview(self.interview_id)
-        name = export.default_filename(
-            self.fmt, interview, flavour=self.flavour_name, date=Date.today()
-        )
+        name = self.services.export_filename(self.interview_id, self.fmt, flavour=self.flavour_name)
         self.file_name.setText(name)
 
     def _check_consent(self) -> None:
+        """Consent first, then (for the blog post) both participants' approval."""
         assert self.interview_id is not None
+        self.banner_approve_button.hide()
+        self.consent_button.show()
         try:
-            self.services.check_can_publish(self.interview_id)
+            self.services.check_can_export(self.interview_id, self.fmt)
         except ConsentMissing as error:
             self.blocked = error
             command = error.hint.split("e.g. ", 1)[-1]
@@ -276,14 +332,56 @@ class ExportScreen(QWidget):
                 "To fix it: record their consent on the interview screen (Record consent…), "
                 f"then come back here. Or on the command line: {command}"
             )
+        except ApprovalMissing as error:
+            self.blocked = error
+            self.consent_button.hide()
+            self.banner_approve_button.show()
+            changed = (
+                "\nWhat changed is shown when you approve again."
+                if isinstance(error, ApprovalOutdated)
+                else ""
+            )
+            self.blocked_label.setText(
+                f"Blocked: the post cannot be saved, copied or published yet. {error.message}"
+                f"\nTo fix it: each of you reads it and approves it (Approve for publishing…)."
+                f"{changed}"
+            )
+        else:
+            self.blocked = None
+        if self.blocked is not None:
             self.blocked_label.setAccessibleDescription(self.blocked_label.text())
             self.consent_box.show()
         else:
-            self.blocked = None
             self.consent_box.hide()
         ok = self.blocked is None and bool(self.text)
         self.save_button.setEnabled(ok)
         self.copy_button.setEnabled(ok)
+        self._show_approvals()
+        # Publishing always sends the blog post, whatever format is chosen for saving.
+        try:
+            self.services.check_can_publish(self.interview_id)
+        except BuddyError:
+            self.publish_button.setEnabled(False)
+        else:
+            self.publish_button.setEnabled(True)
+
+    def _on_change(self, change: Change) -> None:
+        if self.interview_id is None or change.interview_id != self.interview_id:
+            return
+        if change.kind in ("transcript", "interview", "post", "recordings") and self.isVisible():
+            self.editor.reload()
+            self.refresh()
+
+    def _show_approvals(self) -> None:
+        assert self.interview_id is not None
+        try:
+            states = self.services.approvals(self.interview_id)
+        except BuddyError:
+            self.approval_label.clear()
+            return
+        words = {"approved": "approved", "changed": "approved an earlier version",
+                 "missing": "not approved yet"}  # fmt: skip
+        self.approval_label.setText("; ".join(f"{s.name}: {words[s.state]}" for s in states))
 
     @property
     def settings(self) -> Settings:
@@ -359,6 +457,17 @@ class ExportScreen(QWidget):
         Gui.clipboard().setText(self.text)
         self._say(f"Copied the {FORMAT_LABELS.get(self.fmt, self.fmt)} to the clipboard.")
         return True
+
+    def publish(self) -> QDialog | None:
+        """Open "Publish as draft"; nothing is sent until the user presses its button."""
+        if self.interview_id is None:
+            return None
+        from ui.publish_dialog import PublishDialog
+
+        dialog = PublishDialog(self.services, self.interview_id, self)
+        dialog.published.connect(lambda result: self._say(result.sentence()))
+        dialog.open()
+        return dialog
 
     def open_folder(self) -> bool:
         folder = Path(self.folder.text().strip() or Path.home()).expanduser()

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.captions import CaptionView
 from ui.level_meter import LevelMeter
+from ui.theme import MIN_TARGET_PX
 from ui.voice_samples import VoiceSampleStep
 
 
@@ -112,6 +115,34 @@ class InterviewLayout(QWidget):
         status_row.addWidget(self.elapsed_label, 1)
         rec_layout.addLayout(status_row)
 
+        self.captions_box = QGroupBox("Live captions")
+        self.captions = CaptionView()
+        self.captions_toggle = QCheckBox("Show &live captions")
+        self.captions_toggle.setAccessibleName("Show live captions")
+        self.captions_toggle.setAccessibleDescription(
+            "Show what is being said as large text while recording"
+        )
+        self.captions_toggle.toggled.connect(self.show_captions)
+        # A switch user's target: as tall as the buttons beside it.
+        self.captions_toggle.setMinimumHeight(MIN_TARGET_PX)
+        self.captions_window_button = self._button(
+            "Captions in a separate w&indow",
+            "Captions in a separate window",
+            "Open the live captions in a window you can move, for example nearer a participant",
+        )
+        self.captions_window_button.clicked.connect(self.open_captions_window)
+        self.captions_note = QLabel("")
+        self.captions_note.setProperty("role", "muted")
+        self.captions_note.setWordWrap(True)
+        cap_layout = QVBoxLayout(self.captions_box)
+        cap_layout.addWidget(self.captions)
+        cap_row = QHBoxLayout()
+        cap_row.addWidget(self.captions_toggle)
+        cap_row.addStretch(1)
+        cap_row.addWidget(self.captions_window_button)
+        cap_layout.addLayout(cap_row)
+        cap_layout.addWidget(self.captions_note)
+
         question = QGroupBox("Current question")
         self.position_label = QLabel()
         self.question_label = QLabel()
@@ -177,6 +208,7 @@ class InterviewLayout(QWidget):
         inner.addWidget(self.voices)
         inner.addWidget(question, 1)
         inner.addWidget(rec)
+        inner.addWidget(self.captions_box)
         inner.addWidget(notes_label)
         inner.addWidget(self.notes)
         inner.addWidget(self.notes_state)
@@ -198,6 +230,8 @@ class InterviewLayout(QWidget):
             self.pause_button,
             self.stop_button,
             self.consent_button,
+            self.captions_toggle,
+            self.captions_window_button,
             self.notes,
             self.takes_button,
             self.transcribe_button,

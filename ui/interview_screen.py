@@ -16,6 +16,7 @@ from app.services import Services
 from app.settings import Settings
 from ui import tasks
 from ui.announce import announce
+from ui.captions import CaptionWindow
 from ui.consent import ConsentDialog
 from ui.errors import show_error
 from ui.interview_controls import ControlKeys, fmt_clock, question_texts
@@ -54,6 +55,8 @@ RETURN_NOTE = (
 
 class InterviewScreen(InterviewLayout):
     transcribe_requested = Signal(int)
+    #: A take's live transcript is finished (or failed): put it in the transcript now.
+    live_transcript_ready = Signal(int)
     open_requested = Signal(int)  # another interview should be shown (after "Swap roles")
     status_message = Signal(str)
     recording_changed = Signal(bool)
@@ -97,6 +100,8 @@ class InterviewScreen(InterviewLayout):
         on_change(services.notices, self._on_change)
         self.voices.finished.connect(self._voices_done)
         self.voices.about_to_record.connect(self._release_mic_check)
+        self.captions_window: CaptionWindow | None = None
+        self._apply_caption_settings()
 
     # -- loading --------------------------------------------------------------------------
 
@@ -165,6 +170,74 @@ class InterviewScreen(InterviewLayout):
     def reload_settings(self, settings: Settings) -> None:
         self.settings = settings
         self.keys.apply(settings)
+        self._apply_caption_settings()
+
+    # -- live captions --------------------------------------------------------------------
+
+    def _apply_caption_settings(self) -> None:
+        s = self.settings
+        self.captions_toggle.blockSignals(True)
+        self.captions_toggle.setChecked(s.live_captions)
+        self.captions_toggle.blockSignals(False)
+        self.captions_box.setEnabled(s.live_transcription)
+        self.captions_note.setText(
+            ""
+            if s.live_transcription
+            else "Live transcription is off, so there are no captions. Turn it on in "
+            "Settings, Transcription; the take is then transcribed while you talk."
+        )
+        self._place_captions()
+        if s.captions_window and s.live_captions and s.live_transcription:
+            self.open_captions_window()
+
+    def _place_captions(self) -> None:
+        window_open = self.captions_window is not None and self.captions_window.isVisible()
+        on = self.captions_toggle.isChecked()
+        self.captions.setVisible(on and not window_open)
+        if self.captions_window is not None and not on:
+            self.captions_window.hide()
+
+    def show_captions(self, on: bool) -> None:
+        """The pair's choice: captions on or off (kept for next time)."""
+        if self.settings.live_captions != on:
+            self.settings.live_captions = on
+            try:
+                self.settings.save(self.services.paths.settings_file)
+            except OSError:
+                log.warning("Could not save the captions setting", exc_info=True)
+        self._place_captions()
+        self._tell("Live captions shown." if on else "Live captions hidden.")
+
+    def open_captions_window(self) -> CaptionWindow:
+        if self.captions_window is None:
+            self.captions_window = CaptionWindow(self)
+            self.captions_window.closed.connect(self._captions_window_closed)
+        self.captions_window.view.show_lines(self.captions.lines)
+        if not self.captions_toggle.isChecked():
+            self.captions_toggle.setChecked(True)
+        self.captions_window.show()
+        self.captions_window.raise_()
+        self._place_captions()
+        return self.captions_window
+
+    def _captions_window_closed(self) -> None:
+        self.captions.setVisible(self.captions_toggle.isChecked())
+
+    def _live_segments(self, segments: list) -> None:
+        self.captions.add(segments)
+        if self.captions_window is not None:
+            self.captions_window.view.show_lines(self.captions.lines)
+
+    def _live_finished(self, interview_id: int, outcome: Any) -> None:
+        """The take's live transcript is complete (or not): the job puts it in the
+        transcript, or transcribes the whole take when live transcription did not finish."""
+        if outcome.state == "complete":
+            self._tell("Live transcript finished. Putting it into the transcript.")
+        else:
+            self._tell(
+                f"{outcome.message} Transcribing the whole take now instead.", assertive=True
+            )
+        self.live_transcript_ready.emit(interview_id)
 
     # -- questions ------------------------------------------------------------------------
 
@@ -334,6 +407,12 @@ class InterviewScreen(InterviewLayout):
         session.event.connect(self._recorder_event)
         session.failed.connect(lambda e: show_error(self, e))
         session.stopped.connect(self._take_saved)
+        session.live_segments.connect(self._live_segments)
+        interview_id = self.interview.id
+        session.live_finished.connect(lambda outcome: self._live_finished(interview_id, outcome))
+        self.captions.clear_lines()
+        if self.captions_window is not None:
+            self.captions_window.view.clear_lines()
         self.session = session
         self.shown_question = 0
         self._show_question()

@@ -139,6 +139,9 @@ class MainWindow(QMainWindow):
         self.new_interview.created.connect(self._created)
         self.new_interview.cancelled.connect(self.show_library)
         self.interview.transcribe_requested.connect(self.transcribe)
+        self.interview.live_transcript_ready.connect(
+            lambda interview_id: self.panel.start(interview_id, use_live=True)
+        )
         self.interview.open_requested.connect(self.show_interview)
         self.interview.recording_changed.connect(self._recording_changed)
         self.panel.transcribed.connect(self._transcribed)

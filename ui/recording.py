@@ -37,6 +37,8 @@ class RecordingSession(QObject):
     stopped = Signal(object)  # RecordingResult
     failed = Signal(object)  # the exception that stopped start() or stop()
     _ended = Signal(str, str)  # internal: the recorder ended the take itself
+    live_segments = Signal(object)  # list[Segment], as live transcription stores them
+    live_finished = Signal(object)  # app.transcription.live.LiveOutcome, after the take
 
     def __init__(
         self,
@@ -66,6 +68,19 @@ class RecordingSession(QObject):
         self.state = "idle"
         self.result: Any = None
         self._ended.connect(self._handle_end)
+        # Live transcription (when the setting is on): a block consumer of the recorder.
+        self.live: Any = None
+        self._finisher: Any = None  # the engine that finishes the take after Stop
+        if hasattr(self.recorder, "add_block_consumer"):
+            try:
+                self.live = services.live_transcriber(
+                    on_segments=self.live_segments.emit, interview_id=interview_id
+                )
+            except Exception:
+                # No model, say: recording must still work; the take is transcribed later.
+                log.exception("Live transcription is not available")
+            if self.live is not None:
+                self.recorder.add_block_consumer(self.live)
 
     def _set_state(self, state: str) -> None:
         self.state = state
@@ -81,6 +96,21 @@ class RecordingSession(QObject):
         self._set_state("stopped")
         self.event.emit(kind, message)
         self.stopped.emit(self.result)
+        self._finish_live()
+
+    def _finish_live(self) -> None:
+        """Transcribe what is still queued and the last chunk, in the background."""
+        live, self.live = self.live, None
+        if live is None or live.recording_id is None:
+            return
+        finisher = self._finisher
+        tasks.run_task(
+            "finish live transcript",
+            lambda: live.finish(engine=finisher),
+            heavy=True,
+            on_success=self.live_finished.emit,
+            on_failure=lambda e: log.warning("Finishing live transcription failed: %s", e),
+        )
 
     # -- controls -------------------------------------------------------------------------
 
@@ -91,9 +121,20 @@ class RecordingSession(QObject):
             self._set_state("failed")
             self.failed.emit(error)
 
+        def begin() -> None:
+            self.recorder.start()
+            if self.live is not None:
+                try:
+                    self.live.start(self.recorder.recording_id)
+                    self._finisher = self.services.prepare_finishing_engine()
+                except Exception:
+                    # The take matters more than its live text: record on, transcribe later.
+                    log.exception("Live transcription did not start")
+                    self.live = None
+
         return tasks.run_task(
             "start recording",
-            self.recorder.start,
+            begin,
             on_success=lambda _r: self._set_state(self.recorder.state),
             on_failure=failed,
         )
@@ -138,6 +179,7 @@ class RecordingSession(QObject):
             self.result = result
             self._set_state("stopped")
             self.stopped.emit(result)
+            self._finish_live()
 
         def failed(error: BaseException) -> None:
             self._set_state("failed")

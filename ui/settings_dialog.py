@@ -154,6 +154,22 @@ class SettingsDialog(QDialog):
             "Glossary",
             "Names and words the engine should spell your way",
         )
+        # Live transcription uses the engine and model above; off, takes are transcribed after.
+        self.live = QCheckBox("Transcribe &while recording (live captions)")
+        self.live.setChecked(s.live_transcription)
+        self.live.setAccessibleName("Transcribe while recording")
+        self.live.setAccessibleDescription(
+            "The transcript is ready when you stop, and captions show while you talk"
+        )
+        form.addRow(self.live)
+        self.captions = QCheckBox("Show li&ve captions on the interview screen")
+        self.captions.setChecked(s.live_captions)
+        self.captions.setAccessibleName("Show live captions")
+        form.addRow(self.captions)
+        self.captions_window = QCheckBox("Show captions in a separate, movable w&indow")
+        self.captions_window.setChecked(s.captions_window)
+        self.captions_window.setAccessibleName("Show captions in a separate window")
+        form.addRow(self.captions_window)
         return page
 
     def _export_tab(self, s: Settings) -> QWidget:
@@ -257,6 +273,9 @@ class SettingsDialog(QDialog):
             key_next=key(self.key_next),
             key_previous=key(self.key_previous),
             key_pause=key(self.key_pause),
+            live_transcription=self.live.isChecked(),
+            live_captions=self.captions.isChecked(),
+            captions_window=self.captions_window.isChecked(),
         )
 
     def accept(self) -> None:

@@ -19,6 +19,8 @@ from app.settings import THEMES
 #: How much bigger the current question is than body text: readable from across a table.
 QUESTION_SCALE = 1.7
 HEADING_SCALE = 1.3
+#: Live captions: large, white on black (21:1) in every theme, like broadcast captions.
+CAPTION_SCALE = 1.6
 #: Smallest and largest text scale the settings offer.
 MIN_SCALE, MAX_SCALE = 0.8, 3.0
 #: Smallest button in pixels, whatever the text size: WCAG 2.5.5 target size, and what a shaky
@@ -179,6 +181,10 @@ QSlider {{ border: {fw}px solid transparent; }}
 QLabel[role="question"] {{ font-size: {question:.1f}pt; font-weight: bold; }}
 QLabel[role="heading"] {{ font-size: {heading:.1f}pt; font-weight: bold; }}
 QLabel[role="muted"] {{ color: {c.muted}; }}
+QLabel[role="captions"] {{
+    font-size: {point_size * CAPTION_SCALE:.1f}pt; font-weight: bold;
+    background: #000000; color: #ffffff; padding: 0.3em; border-radius: 4px;
+}}
 QLabel[role="banner"], QFrame[role="banner"] {{
     background: {c.warning_bg}; color: {c.text};
     border: 2px solid {c.text}; border-radius: 4px; padding: 0.4em;

@@ -118,6 +118,10 @@ class TranscriptEditor(QWidget):
         self.split_action = a("Split", "Ctrl+Shift+S", self.split, "Split at the text cursor")
         self.merge_action = a("Merge with next", "Ctrl+M", self.merge, "Join with the next one")
         self.redact_action = a("Redact", "Ctrl+R", self.toggle_redact, "Leave out of exports")
+        self.quote_action = a(
+            "Use as pull quote", "Ctrl+Shift+U", self.use_as_pull_quote,
+            "Show this line as a quote at the top of the post",
+        )  # fmt: skip
         self.interviewer_action = a(
             "Interviewer", "Ctrl+1", lambda: self.set_speaker_role("interviewer"), "Speaker"
         )
@@ -166,6 +170,7 @@ class TranscriptEditor(QWidget):
             [
                 *(self.undo_action, self.redo_action, self.find_action, self.replace_action),
                 *(self.edit_action, self.split_action, self.merge_action, self.redact_action),
+                self.quote_action,
             ],
             together(self.speaker_label, self.speaker),
         )
@@ -403,7 +408,11 @@ class TranscriptEditor(QWidget):
         return next((t for t in self.takes if t.id == recording_id), None)
 
     def _use_take(self, take: Recording | None) -> None:
-        """Point the player at one take's file (segments' times are on its timeline)."""
+        """Point the player at one take's file (segments' times are on its timeline).
+
+        A two-channel (call) take plays as one mono mix, both voices in both ears. Making the
+        mix reads the whole take, so it runs in the background once; until it is ready the
+        take's own file plays (the voices then come one from each side)."""
         self._take_of_player = take.id if take is not None else None
         path = self._playable(take)
         if self.player.source != path:
@@ -529,6 +538,17 @@ class TranscriptEditor(QWidget):
         self.redact_action.setText("Unredact" if seg.redacted else "Redact")
         found = self.speaker.findData(seg.speaker)
         self.speaker.setCurrentIndex(found if found >= 0 else self.speaker.count() - 1)
+
+    def use_as_pull_quote(self) -> None:
+        segment = self._target()
+        if segment is None or self.interview_id is None:
+            return
+        try:
+            self.services.set_pull_quote(self.interview_id, segment)
+        except BuddyError as error:
+            show_error(self, error)
+            return
+        self.say("This line is now the post's pull quote; see it on the Export screen.")
 
     def say(self, message: str) -> None:
         """Show a status sentence and have screen readers read it out."""

@@ -22,24 +22,19 @@ from PySide6.QtWidgets import (
 from app.errors import EditsWouldBeLost
 from app.models import Transcript
 from app.services import Services
+from app.transcription.progress import ProgressNote, time_left_text
 from ui import dialogs, tasks
 from ui.announce import announce
 from ui.errors import show_error
 
-#: Below this fraction an estimate of the time left is mostly noise (model loading, decode).
-_ESTIMATE_FROM = 0.08
 #: Progress said aloud at these percentages only: every change would drown everything else.
 MILESTONES = (25, 50, 75)
 
 
-def remaining_text(elapsed_s: float, fraction: float) -> str:
-    if fraction < _ESTIMATE_FROM or fraction >= 1.0:
-        return "Working out how long this will take…"
-    left = elapsed_s * (1 - fraction) / fraction
-    if left < 60:
-        return f"About {max(5, int(round(left / 5) * 5))} seconds left"
-    minutes = round(left / 60)
-    return f"About {minutes} minute{'s' if minutes != 1 else ''} left"
+def remaining_text(note: ProgressNote | None) -> str:
+    """What the job is doing, in words: opening, loading the model, how much audio is done
+    and the time left (measured from the work itself, see app.transcription.progress)."""
+    return note.text if note is not None else "Opening the recording…"
 
 
 class TranscriptionPanel(QDockWidget):
@@ -58,6 +53,7 @@ class TranscriptionPanel(QDockWidget):
         self.interview_id: int | None = None
         self.last_done: int | None = None
         self._started = 0.0
+        self._note: ProgressNote | None = None
         self._milestone = 0  # the last percentage announced
 
         body = QWidget()
@@ -102,7 +98,12 @@ class TranscriptionPanel(QDockWidget):
         self.cancel_button.setEnabled(False)
         self.open_button.setVisible(self.last_done is not None)
 
-    def start(self, interview_id: int, *, discard_edits: bool = False) -> tasks.Task | None:
+    def start(
+        self, interview_id: int, *, discard_edits: bool = False, use_live: bool = False
+    ) -> tasks.Task | None:
+        """Transcribe in the background. ``use_live``: a take whose live transcription
+        completed is attributed from it (after a take); otherwise (the Transcribe button) the
+        whole take is transcribed again from its audio."""
         if self.running:
             self.show()
             self.status_message.emit(
@@ -113,7 +114,8 @@ class TranscriptionPanel(QDockWidget):
         self.interview_id = interview_id
         self.title.setText(f"Transcribing '{interview.title}'. You can keep working meanwhile.")
         self.progress.setValue(0)
-        self.remaining.setText("Loading the speech model…")
+        self._note = None
+        self.remaining.setText(remaining_text(None))
         self.cancel_button.setEnabled(True)
         self.open_button.hide()
         self.show()
@@ -127,12 +129,14 @@ class TranscriptionPanel(QDockWidget):
                 discard_edits=discard_edits,
                 on_progress=on_progress,
                 should_cancel=should_cancel,
+                on_note=self._noted,
+                use_live=use_live,
             ),
             progress=True,
             heavy=True,
             on_progress=self._progress,
             on_success=lambda t: self._succeeded(interview_id, t),
-            on_failure=lambda e: self._failed(interview_id, e),
+            on_failure=lambda e: self._failed(interview_id, e, use_live=use_live),
             on_cancelled=self._cancelled,
             on_done=self._idle,
         )
@@ -146,14 +150,20 @@ class TranscriptionPanel(QDockWidget):
         announce(self, text, assertive=assertive)
         self.status_message.emit(text)
 
+    def _noted(self, note: ProgressNote) -> None:
+        # The task's thread: a plain assignment, read by _progress on the UI thread (the
+        # progress signal that follows each note is queued after it).
+        self._note = note
+
     def _progress(self, fraction: float) -> None:
         self.progress.setValue(int(fraction * 1000))
-        self.remaining.setText(remaining_text(time.monotonic() - self._started, fraction))
+        note = self._note
+        self.remaining.setText(remaining_text(note))
         reached = [m for m in MILESTONES if fraction * 100 >= m > self._milestone]
         if reached:
             self._milestone = reached[-1]
-            left = self.remaining.text()
-            left = "" if left.startswith("Working out") else f" {left}."
+            left = time_left_text(note.seconds_left) if note is not None else ""
+            left = f" {left[0].upper()}{left[1:]}." if left else ""
             announce(self, f"Transcription {self._milestone}% done.{left}")
 
     def cancel(self) -> None:
@@ -174,7 +184,7 @@ class TranscriptionPanel(QDockWidget):
         )
         self.transcribed.emit(interview_id)
 
-    def _failed(self, interview_id: int, error: BaseException) -> None:
+    def _failed(self, interview_id: int, error: BaseException, *, use_live: bool = False) -> None:
         if isinstance(error, EditsWouldBeLost):
             self.remaining.setText("Waiting for your answer…")
             announce(self, "Transcribing again would replace your corrections.", assertive=True)
@@ -187,7 +197,7 @@ class TranscriptionPanel(QDockWidget):
                 yes_text="Transcribe again and lose my corrections",
                 no_text="Keep my corrections",
                 destructive=True,
-                on_yes=lambda: self.start(interview_id, discard_edits=True),
+                on_yes=lambda: self.start(interview_id, discard_edits=True, use_live=use_live),
                 on_no=lambda: self.remaining.setText("Kept your corrections."),
             )
             return

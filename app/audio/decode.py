@@ -116,6 +116,34 @@ def load_channels(path: Path, *, sample_rate: int = WHISPER_RATE) -> np.ndarray:
     return np.stack([c[:frames] for c in columns], axis=1).astype(np.float32)
 
 
+def iter_audio(path: Path, *, sample_rate: int = WHISPER_RATE) -> Iterator[np.ndarray]:
+    """Decode ``path`` piece by piece (mono float32 at ``sample_rate``), so a long take is
+    never in memory whole. Formats only FFmpeg reads (M4A/AAC) are decoded at once."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        sound = soundfile.SoundFile(str(path))
+    except (soundfile.LibsndfileError, RuntimeError):
+        sound = None
+    if sound is None:
+        samples = _decode_with_av(path, sample_rate)
+        if samples.size == 0:
+            raise _empty(path)
+        for start in range(0, samples.size, _BLOCK_FRAMES):
+            yield samples[start : start + _BLOCK_FRAMES]
+        return
+    with sound:
+        if sound.frames == 0:
+            raise _empty(path)
+        blocks: Iterator[np.ndarray] = (
+            _mono(block)
+            for block in sound.blocks(blocksize=_BLOCK_FRAMES, dtype="float32", always_2d=True)
+        )
+        if sound.samplerate != sample_rate:
+            blocks = _resample(blocks, sound.samplerate, sample_rate)
+        yield from blocks
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         raise AudioUnreadable(f"The audio file {path} does not exist.")

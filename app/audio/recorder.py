@@ -47,7 +47,7 @@ from app.audio.devices import (
     resolve,
     sounddevice_module,
 )
-from app.audio.take_writer import LevelHandler, TakeWriter
+from app.audio.take_writer import BlockConsumer, LevelHandler, TakeWriter
 from app.audio.wav_writer import WavWriter, WriterFactory
 from app.clock import format_clock
 from app.errors import BuddyError, DeviceFormatRefused
@@ -174,6 +174,7 @@ class Recorder:
         self._take: TakeWriter | None = None
         self._lock_fd: int | None = None
         self._devices: list[InputDevice] = []
+        self._consumers: list[BlockConsumer] = []
 
     # -- what the UI reads -------------------------------------------------------------------
 
@@ -213,6 +214,12 @@ class Recorder:
             blocks=self._blocks,
             backlog_blocks=self._queue.qsize(),
         )
+
+    def add_block_consumer(self, consumer: BlockConsumer) -> None:
+        """Hear every block written to the take, on the writer thread (before ``start``)."""
+        if self._state != "idle":
+            raise RuntimeError("Add block consumers before the take starts.")
+        self._consumers.append(consumer)
 
     # -- starting ----------------------------------------------------------------------------
 
@@ -286,6 +293,7 @@ class Recorder:
             aligner=self.call.aligner if self.call else None,
             on_call_level=self._on_call_level,
             on_call_lost=self.call.stopped if self.call else None,
+            consumers=self._consumers,
         )
         self._last_callback = self._started_at = self._clock()
         self._state = "recording"

@@ -151,6 +151,9 @@ def _recover(store: Store, recording: Recording, path: Path) -> RecoveryReport:
         f"Recovered after the app stopped unexpectedly: {format_clock(duration)} of audio "
         f"kept, with its {markers} marker{'s' if markers != 1 else ''}."
     )
+    partial = _keep_live_transcript(store, recording)
+    if partial:
+        message = f"{message} {partial}"
     report = _mark(
         store,
         recording,
@@ -165,6 +168,17 @@ def _recover(store: Store, recording: Recording, path: Path) -> RecoveryReport:
     if interview.status == "new":
         store.update_interview(recording.interview_id, status="recovered")
     return report
+
+
+def _keep_live_transcript(store: Store, recording: Recording) -> str:
+    from app.transcription.partial import keep_partial
+
+    try:
+        partial = keep_partial(store, recording)
+    except Exception:
+        log.exception("Keeping the live transcript of take %s failed", recording.id)
+        return ""
+    return partial.describe() if partial else ""
 
 
 def _mark(

@@ -15,7 +15,7 @@ import errno
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,9 @@ LEVEL_INTERVAL_S = 0.05
 POLL_S = 0.1
 
 LevelHandler = Callable[[levels.Level], None]
+#: Handed every block as it is written: (block[frames, channels] float32, sample_rate). It runs
+#: on the writer thread, so it must only hand the block on (e.g. put it in a queue).
+BlockConsumer = Callable[[np.ndarray, int], None]
 
 
 class TakeWriter:
@@ -54,6 +57,7 @@ class TakeWriter:
         aligner: ChannelAligner | None = None,
         on_call_level: LevelHandler | None = None,
         on_call_lost: Callable[[float], None] | None = None,
+        consumers: Sequence[BlockConsumer] = (),
     ) -> None:
         self._writer = writer
         self._aligner = aligner
@@ -62,6 +66,7 @@ class TakeWriter:
         self._on_call_lost = on_call_lost
         self.call_level = levels.SILENT
         self._call_marked = False
+        self._consumers = tuple(consumers)
         self._feed = feed
         self.samplerate = samplerate
         self._clock = clock
@@ -185,6 +190,7 @@ class TakeWriter:
     def _write(self, block: np.ndarray) -> None:
         """Every block that goes into the file passes here (frames x channels, float32)."""
         self._writer.write(block)
+        self._hand_on(block)
 
     def _write_all(self, blocks: list[np.ndarray]) -> None:
         for block in blocks:
@@ -236,6 +242,14 @@ class TakeWriter:
                 self._on_call_lost(at)
             except Exception:
                 log.exception("A call-lost listener failed")
+
+    def _hand_on(self, block: np.ndarray) -> None:
+        # Only what reached the file goes on, so listeners share the file's timeline.
+        for consumer in self._consumers:
+            try:
+                consumer(block, self.samplerate)
+            except Exception:
+                log.exception("A block consumer failed")
 
     def _tell_level(self) -> None:
         if self._on_level is None:

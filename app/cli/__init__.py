@@ -12,7 +12,16 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import edit_cmds, interview_cmds, record_cmd, script_cmds, voice_cmd, work_cmds
+from app.cli import (
+    edit_cmds,
+    interview_cmds,
+    post_cmds,
+    publish_cmd,
+    record_cmd,
+    script_cmds,
+    voice_cmd,
+    work_cmds,
+)
 from app.context import AppContext
 from app.errors import BuddyError
 
@@ -34,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     record_cmd.register(sub)
     edit_cmds.register(sub)
     voice_cmd.register(sub)
+    post_cmds.register(sub)
+    publish_cmd.register(sub)
     return parser
 
 

@@ -21,11 +21,15 @@ from app.errors import (
     BuddyError,
     DeviceStopped,
     DiskFull,
+    EditsWouldBeLost,
     InvalidInput,
     NoInputDevice,
     NotFound,
 )
+from app.models import Segment
 from app.services import Services
+from app.transcription.engine import Engine
+from app.transcription.live import LiveTranscriber
 
 METER_WIDTH = 24
 METER_FLOOR_DB = -60.0
@@ -47,6 +51,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--device", help="input number or part of its name (see 'devices'); default: the system's"
     )
     record.add_argument("--seconds", type=float, metavar="N", help="stop by itself after N seconds")
+    record.add_argument(
+        "--quiet", action="store_true", help="do not print the live transcript as it arrives"
+    )
+    record.add_argument(
+        "--no-live",
+        action="store_true",
+        help="no live transcription this time: the take is transcribed after it ends",
+    )
     record.set_defaults(handler=record_command)
 
     recover = subparsers.add_parser(
@@ -103,10 +115,26 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
         on_event=on_event,
         on_notice=on_notice,
     )
+    meter = sys.stdout.isatty()
+    live = None
+    if not args.no_live:
+        try:
+            live = services.live_transcriber(
+                on_segments=None if args.quiet else lambda segs: _print_live(segs, meter=meter),
+                interview_id=interview.id,
+            )
+        except BuddyError as exc:  # e.g. the model is missing: recording must still work
+            print(f"No live transcription this time: {exc.message}", flush=True)
+    if live is not None:
+        recorder.add_block_consumer(live)
     questions = interview.questions
     with _stop_on_signals(done):
         recorder.start()
-        assert recorder.device is not None
+        assert recorder.device is not None and recorder.recording_id is not None
+        finisher = None
+        if live is not None:
+            live.start(recorder.recording_id)
+            finisher = services.prepare_finishing_engine()
         print(
             f"Recording to {recorder.path} from '{recorder.device.name}' at "
             f"{recorder.samplerate} Hz. Press Enter for the next question, Ctrl-C to stop.",
@@ -122,7 +150,6 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
             target=_read_keys, args=(sys.stdin, recorder, questions), daemon=True
         ).start()
         started = time.monotonic()
-        meter = sys.stdout.isatty()
         try:
             while not done.wait(METER_INTERVAL_S):
                 if meter:
@@ -140,6 +167,8 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
             "Create the interview again with 'buddy-interviews new' and record a new take.",
         )
     _report(result)
+    if result.frames:
+        _transcribe_take(services, interview.id, live, finisher)
     if result.status != "complete":
         kind = events[0][0] if events else ""
         if kind == "disk-full":
@@ -220,6 +249,48 @@ def _draw_meter(recorder: Recorder, question_count: int) -> None:
         f"Q{recorder.question_index + 1}{total}  {note:<10}"
     )
     print(line, end="", flush=True)
+
+
+def _print_live(segments: list[Segment], *, meter: bool) -> None:
+    clear = "\r" + " " * 79 + "\r" if meter else ""
+    for seg in segments:
+        print(f"{clear}[{format_clock(seg.start)}] {seg.text}", flush=True)
+
+
+def _transcribe_take(
+    services: Services,
+    interview_id: int,
+    live: LiveTranscriber | None,
+    finisher: Engine | None = None,
+) -> None:
+    """The take is ready to edit when ``record`` returns: from the live transcript when it
+    covered the take, else transcribed now (saying why)."""
+    started = time.monotonic()
+    if live is not None:
+        print("Finishing the live transcript...", flush=True)
+        outcome = live.finish(engine=finisher)
+        if outcome.state != "complete":
+            print(f"{outcome.message} Transcribing the whole take now instead.", flush=True)
+    else:
+        print("Transcribing the take...", flush=True)
+    try:
+        transcript = services.transcribe(interview_id)
+    except EditsWouldBeLost:
+        print(
+            "The interview's transcript has corrections made by hand, so this take was not "
+            f"put in it. Run 'buddy-interviews transcribe {interview_id} --discard-edits' "
+            "to replace it.",
+            flush=True,
+        )
+        return
+    except BuddyError as exc:
+        print(f"The take is saved, but transcribing it failed: {exc}", flush=True)
+        return
+    print(
+        f"Transcript ready: {len(transcript.segments)} lines, "
+        f"{time.monotonic() - started:.1f} s after the take was finished.",
+        flush=True,
+    )
 
 
 def _report(result: RecordingResult) -> None:

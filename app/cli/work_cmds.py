@@ -16,6 +16,7 @@ from app.errors import ConsentMissing, InvalidInput
 from app.models import ROLES, SCOPES, Role
 from app.services import Services
 from app.transcription import ENGINES
+from app.transcription.progress import ProgressNote
 
 
 class TerminalProgress:
@@ -27,18 +28,24 @@ class TerminalProgress:
         self.tty = stream.isatty()
         self.started = time.monotonic()
         self._last_step = -1
+        self._stage = ""
+        self._text = ""
+
+    def note(self, note: ProgressNote) -> None:
+        """What is happening in words: each new stage on its own line when not a terminal."""
+        self._text = note.text
+        if note.stage != self._stage:
+            self._stage = note.stage
+            if not self.tty and note.stage in ("opening", "loading", "saving"):
+                print(note.text, file=self.stream, flush=True)
 
     def __call__(self, fraction: float) -> None:
         fraction = min(max(fraction, 0.0), 1.0)
         if self.tty:
             width = 30
             filled = int(width * fraction)
-            elapsed = time.monotonic() - self.started
-            eta = (
-                f", about {elapsed / fraction - elapsed:.0f} s left" if 0.05 < fraction < 1 else ""
-            )
             bar = "#" * filled + "-" * (width - filled)
-            self.stream.write(f"\r{self.label} [{bar}] {fraction:4.0%}{eta}   ")
+            self.stream.write(f"\r{self.label} [{bar}] {fraction:4.0%} {self._text[:40]:<40}")
             if fraction >= 1.0:
                 self.stream.write("\n")
             self.stream.flush()
@@ -126,7 +133,6 @@ def cmd_transcribe(args: argparse.Namespace, ctx: AppContext) -> int:
     services = Services(ctx)
     services.interview(args.id)
     progress = TerminalProgress("Transcribing")
-    print("Loading the speech model...", file=sys.stderr, flush=True)
     transcript = services.transcribe(
         args.id,
         engine=args.engine,
@@ -135,6 +141,8 @@ def cmd_transcribe(args: argparse.Namespace, ctx: AppContext) -> int:
         glossary=args.glossary,
         discard_edits=args.discard_edits,
         on_progress=progress,
+        on_note=progress.note,
+        use_live=not args.from_audio,
     )
     words = sum(len(s.text.split()) for s in transcript.segments)
     print(
@@ -155,7 +163,7 @@ def cmd_export(args: argparse.Namespace, ctx: AppContext) -> int:
             file=sys.stderr,
         )
     if args.out == "-":
-        services.check_can_publish(args.id)
+        services.check_can_export(args.id, args.format)
         text = services.render(args.id, args.format, flavour=args.flavour)
         write_stdout(text)
         return 0
@@ -212,6 +220,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--discard-edits", action="store_true", help="replace a transcript that has hand edits"
+    )
+    p.add_argument(
+        "--from-audio",
+        action="store_true",
+        help="transcribe the whole take again even if live transcription covered it",
     )
     p.set_defaults(handler=cmd_transcribe)
 

@@ -278,3 +278,98 @@ def m011_i9remote_calls(db: Database) -> None:
     # Guarded: the voice side of the same feature may add this column in its own migration.
     if "channel_roles" not in db["recordings"].columns_dict:
         db["recordings"].add_column("channel_roles", str, not_null_default="")
+
+
+@migrations()
+def m015_i11live_live_transcripts(db: Database) -> None:
+    """What live transcription made of a take while it was recorded, kept as it arrives so a
+    crash mid-take keeps the text with the audio. Times are on the take's own timeline."""
+    db["live_transcripts"].create(
+        {
+            "recording_id": int,
+            "engine": str,
+            "model": str,
+            "language": str,
+            "state": str,  # "running", "complete", "failed"
+            "done_s": float,  # the take is transcribed up to here
+            "message": str,
+            "updated_at": str,
+        },
+        pk="recording_id",
+        foreign_keys=[("recording_id", "recordings", "id")],
+        not_null={"recording_id", "engine", "model", "state"},
+        defaults={"done_s": 0.0, "message": ""},
+    )
+    db["live_segments"].create(
+        {
+            "id": int,
+            "recording_id": int,
+            "start": float,
+            "end": float,
+            "text": str,
+            "words": str,  # JSON list of [start, end, text, probability]
+        },
+        pk="id",
+        foreign_keys=[("recording_id", "recordings", "id")],
+        not_null={"recording_id", "start", "end", "text"},
+        defaults={"words": "[]"},
+    )
+    db["live_segments"].create_index(["recording_id", "start"])
+
+
+@migrations()
+def m010_i12post_posts_and_approvals(db: Database) -> None:
+    # Every change to a post is a new version; ``posts.version`` says which one is current,
+    # so undo and redo survive a restart and nothing typed is ever overwritten in place.
+    db["posts"].create(
+        {"interview_id": int, "version": int, "updated_at": str},
+        pk="interview_id",
+        foreign_keys=[("interview_id", "interviews", "id")],
+        not_null={"version", "updated_at"},
+    )
+    db["post_versions"].create(
+        {"id": int, "interview_id": int, "version": int, "data": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("interview_id", "interviews", "id")],
+        not_null={"interview_id", "version", "data", "created_at"},
+    )
+    db["post_versions"].create_index(["interview_id", "version"], unique=True)
+    # Who approved which text: the sha256 of the approved post and the text itself, so that a
+    # later change can be shown as a difference.
+    db["approvals"].create(
+        {
+            "id": int,
+            "interview_id": int,
+            "participant_id": int,
+            "sha256": str,
+            "text": str,
+            "approved_at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("interview_id", "interviews", "id"),
+            ("participant_id", "participants", "id"),
+        ],
+        not_null={"interview_id", "participant_id", "sha256", "text", "approved_at"},
+    )
+    db["approvals"].create_index(["interview_id"])
+
+
+@migrations()
+def m012_i12publish_wordpress_drafts(db: Database) -> None:
+    # Plain SQL for ON DELETE CASCADE: deleting an interview forgets its drafts' ids (the
+    # drafts themselves stay on the site), without every delete having to know this table.
+    db.execute(
+        """
+        CREATE TABLE wordpress_drafts (
+            id INTEGER PRIMARY KEY,
+            interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            site TEXT NOT NULL,
+            post_id INTEGER NOT NULL,
+            link TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (interview_id, site)
+        )
+        """
+    )

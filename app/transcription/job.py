@@ -2,10 +2,10 @@
 
 An interview's included takes are one conversation: each take is transcribed on its own (its
 own audio, its own question and pause markers, its own timeline) in recording-id order, and the
-segments are joined. Per take the steps are: raw segments from the engine -> drop speech over
-silence -> ``attribute()`` (question markers + echo rule) -> tag with the take. Further per-take
-steps (live results, speakers by voice or channel) belong in ``_transcribe_take`` as one call
-each.
+segments are joined. Per take the steps are: raw segments (``raw_segments``: the take's live
+transcript when it covered the take, else the engine on the take's speech, chunked at pauses)
+-> ``attribute()`` (question markers + echo rule) -> speakers by voice or channel -> tag with
+the take.
 
 The stored transcript changes only if every take succeeded, and only if nobody corrected the
 transcript meanwhile: the save transaction re-reads the revision and the hand edits.
@@ -38,14 +38,11 @@ from app.store import Store
 from app.store.rows import now
 from app.takes import included_takes
 from app.transcription.engine import Engine
-from app.transcription.silence import drop_speech_over_silence
+from app.transcription.progress import JobProgress, NoteCallback
+from app.transcription.raw import live_usable, raw_segments
+from app.transcription.sentences import split_at_sentences
 
 log = logging.getLogger(__name__)
-
-#: Share of each take's progress spent decoding before the engine starts.
-_DECODE_SHARE = 0.03
-#: Share spent telling the voices apart after the engine (about 0.03x real time).
-_SPEAKERS_SHARE = 0.25
 
 Progress = Callable[[float], None]
 
@@ -124,24 +121,27 @@ def _transcribe_take(
     report: Progress,
     should_cancel: Callable[[], bool] | None,
     embedder: Embedder | None,
+    use_live: bool,
 ) -> list[Segment]:
     """One take's segments, attributed, on the take's own timeline."""
-    report(0.0)
-    audio = load_audio(paths.data / take.path)
-    report(_DECODE_SHARE)
     try:
-        raw = engine.transcribe(
-            audio,
+        raw = raw_segments(
+            store,
+            paths,
+            take,
+            engine,
             language=language,
             glossary=list(glossary),
-            on_progress=lambda f: report(_DECODE_SHARE + (1 - _DECODE_SHARE - _SPEAKERS_SHARE) * f),
+            on_position=report,
             should_cancel=should_cancel,
+            use_live=use_live,
         )
     except BuddyError:
         raise
     except Exception as exc:  # an engine bug must not lose the old transcript either
         raise TranscriptionFailed(f"Transcription failed: {exc}") from exc
-    raw = drop_speech_over_silence(raw, audio)
+    # A steered run (the names as hotwords) can come back as a few long segments.
+    raw = split_at_sentences(raw)
     markers = take.question_markers
     segments = attribute(
         raw,
@@ -152,10 +152,11 @@ def _transcribe_take(
     )
     if should_cancel is not None and should_cancel():
         raise Cancelled("Transcription was cancelled.")
+    # The voice step needs the take's samples; loaded only now, after the engine is done.
+    audio = load_audio(paths.data / take.path)
     segments = _speakers(store, paths, interview, take, audio, segments, embedder)
     for seg in segments:
         seg.recording_id = take.id
-    report(1.0)
     return segments
 
 
@@ -171,6 +172,8 @@ def transcribe_interview(
     on_progress: Progress | None = None,
     should_cancel: Callable[[], bool] | None = None,
     embedder: Embedder | None = None,
+    on_note: NoteCallback | None = None,
+    use_live: bool = True,
 ) -> Transcript:
     """Transcribe every included take; the stored transcript changes only if all succeed."""
     interview = store.interview(interview_id)
@@ -180,13 +183,21 @@ def transcribe_interview(
             f"Interview {interview_id} has hand edits that a new transcription would replace."
         )
     started_on = store.revision(interview_id)
-    report = on_progress or (lambda _f: None)
+    progress = JobProgress(on_progress=on_progress, on_note=on_note)
+    progress.stage("opening")
     questions = _questions(interview, takes)
-    total = sum(t.duration_s for t in takes) or 1.0
+    total = sum(t.duration_s for t in takes)
+    progress.stage("loading", total_s=total)
+    if should_cancel is not None and should_cancel():
+        raise Cancelled("Transcription was cancelled.")
+    if hasattr(engine, "load") and not (
+        use_live and all(live_usable(store, t, engine, language) for t in takes)
+    ):
+        engine.load()  # its own stage: the first load takes seconds, and says so
+    progress.stage("transcribing")
     done = 0.0
     segments: list[Segment] = []
     for take in takes:
-        share = take.duration_s / total
         segments += _transcribe_take(
             store,
             paths,
@@ -196,11 +207,14 @@ def transcribe_interview(
             questions,
             language=language,
             glossary=glossary,
-            report=lambda f, base=done, share=share: report(min(0.999, base + share * f)),
+            report=lambda position, base=done: progress.audio_done(base + position),
             should_cancel=should_cancel,
             embedder=embedder,
+            use_live=use_live,
         )
-        done += share
+        done += take.duration_s
+        progress.audio_done(done)
+    progress.stage("saving")
     transcript = Transcript(
         interview_id=interview_id,
         recording_id=takes[0].id,
@@ -225,5 +239,5 @@ def transcribe_interview(
         if len(questions) != len(interview.questions):
             store.update_interview(interview_id, questions=questions)
         store.update_interview(interview_id, status="transcribed")
-    report(1.0)
+    progress.stage("done")
     return saved

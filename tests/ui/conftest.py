@@ -141,7 +141,13 @@ def microphone() -> FakeMicrophone:
 
 
 @pytest.fixture
-def window(qtbot, services: Services, microphone: FakeMicrophone) -> Iterator[MainWindow]:
+def window(
+    qtbot, request: pytest.FixtureRequest, services: Services, microphone: FakeMicrophone
+) -> Iterator[MainWindow]:
+    # Live transcription loads a model and transcribes every take; only tests that are about
+    # it (marked live_transcription) pay for that, the others record as with the setting off.
+    if request.node.get_closest_marker("live_transcription") is None:
+        services.ctx.settings.live_transcription = False
     app = QApplication.instance()
     look = theme.install(app, theme="light", scale=1.0)
     win = MainWindow(services, theme=look, stream_factory=microphone, input_device=FAKE_DEVICE)

@@ -268,6 +268,37 @@ def test_export_screen(reader: Reader) -> None:
             ("push button", "Choose folder"),
             ("push button", "Save"),
             ("push button", "Copy to clipboard"),
+            ("push button", "Publish as draft"),
             ("label", "Export status"),
+            # The post editor and what follows it: approval, review copy, publishing.
+            ("text", "Post title"),
+            ("text", "Intro"),
+            ("text", "Summary"),
+            ("text", "Tags"),
+            ("combo box", "Question 1:"),
+            ("check box", "Leave out lines that are only “Right.”, “Mm.” and the like"),
+            ("push button", "Approve for publishing"),
+            ("push button", "Save a review copy"),
+            ("push button", "Publish as draft"),
         ],
     )
+
+
+def test_publish_dialog(reader: Reader) -> None:
+    reader.go("Export", "push button", "Save")
+    reader.ask(cmd="do", role="push button", name="Publish as draft")
+    assert reader.ask(cmd="wait", role="text", name="Site address")["found"]
+    nodes = reader.tree()
+    check_screen(
+        nodes,
+        [
+            ("text", "Site address"),
+            ("text", "User name"),
+            ("push button", "Publish as draft"),
+            ("push button", "Close"),
+        ],
+    )
+    # The password field is read as one (never its text) and says where the password is kept.
+    password = [n for n in nodes if n["name"] == "Application password"]
+    assert password and "focusable" in password[0]["states"], password
+    reader.ask(cmd="do", role="push button", name="Close")

@@ -199,6 +199,30 @@ def test_keyboard_only_journey(
     export = window.export
     assert window.stack.currentWidget() is export
     assert export.fmt == "markdown"
+    # The post editor: a summary of one's own, saved when the field is left.
+    tab_to(export.editor.summary_edit)
+    press(Key.Key_A, Ctrl)
+    type_text("Priya runs music workshops where students play with switches.")
+    press(Key.Key_Tab)
+    post = window.services.post_state(interview_id).post
+    assert post.summary == "Priya runs music workshops where students play with switches."
+    assert not export.save_button.isEnabled()  # nobody has approved the words yet
+    # Approve for publishing: the dialog shows the text; each of them approves it.
+    tab_to(export.approve_button)
+    press(Key.Key_Space)
+    qtbot.waitUntil(lambda: getattr(export, "approval_dialog", None) is not None)
+    approval = export.approval_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is approval)
+    assert "students play with switches" in approval.text.toPlainText()
+    press(Key.Key_A, Alt)
+    qtbot.waitUntil(lambda: "Still to approve" in approval.status.text())
+    press(Key.Key_A, Alt)
+    qtbot.waitUntil(lambda: "Both have approved" in approval.status.text())
+    press(Key.Key_Escape)
+    qtbot.waitUntil(lambda: not approval.isVisible())
+    activate(qtbot, window)  # what the window manager does when a dialog closes
+    qtbot.waitUntil(lambda: export.save_button.isEnabled())
+    assert focused() is export.save_button, describe(focused())
     tab_to(export.folder)
     press(Key.Key_A, Ctrl)
     type_text(str(out_dir))
@@ -227,6 +251,8 @@ def test_keyboard_only_journey(
         "% done",
         "Transcription finished",
         "Edit text: saved",
+        "approved this text. Still to approve",
+        "approved this text. Both have approved",
         "Saved making-music-with-switches.md",
     ):
         assert words in said, f"never announced {words!r}:\n{said}"

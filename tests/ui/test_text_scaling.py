@@ -17,6 +17,7 @@ from ui.consent import ConsentDialog
 from ui.help_dialogs import AboutDialog, ShortcutsDialog
 from ui.import_dialog import ImportDialog
 from ui.main_window import MainWindow
+from ui.publish_dialog import PublishDialog
 from ui.settings_dialog import SettingsDialog
 
 SCREEN = (1280, 800)
@@ -90,6 +91,7 @@ DIALOGS: dict[str, Callable[[MainWindow], QWidget]] = {
     "import": lambda w: ImportDialog("Monthly catch-up", w),
     "shortcuts": lambda w: ShortcutsDialog(w.menuBar(), (), w),
     "about": lambda w: AboutDialog(w),
+    "publish": lambda w: PublishDialog(w.services, w.current_id, w),
 }
 
 

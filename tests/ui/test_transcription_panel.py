@@ -43,3 +43,20 @@ def test_cancel_then_transcribe_then_ask_before_losing_edits(qtbot, window, serv
     qtbot.waitUntil(lambda: panel.task.is_done and panel.task.finished_ok, timeout=120_000)
     assert services.transcript(interview.id).segments[0].text != "Corrected by hand."
     assert not shown_errors()
+
+
+def test_progress_says_what_is_happening_from_the_start(qtbot, window, services) -> None:
+    interview = make(services)
+    services.import_audio(interview.id, TESTDATA / "buddy-interview.wav")
+    panel = window.panel
+    seen: list[str] = []
+    task = window.transcribe(interview.id)
+    assert panel.remaining.text().startswith("Opening")  # words at once, not a bare 0%
+    # The panel's own slot runs first, so each update shows the panel's text after it.
+    task.progress.connect(lambda _f: seen.append(panel.remaining.text()))
+    qtbot.waitUntil(lambda: task.is_done, timeout=180_000)
+    assert task.finished_ok, task.error
+    assert any("of 1:03 transcribed" in text for text in seen), seen
+    positions = [text.split(" of ")[0] for text in seen if " of 1:03 transcribed" in text]
+    assert len(positions) >= 2  # it moves while the audio goes through
+    assert "Done in" in panel.remaining.text()

@@ -1,0 +1,162 @@
+"""Benchmark: recording with live transcription vs record-then-transcribe, same audio.
+
+    .venv/bin/python bench/live.py [--minutes 10] [--source pulse|fake] [--speed 1]
+
+``pulse`` (the default) starts a private PulseAudio with a null sink (as the tests do), plays
+a long take made from the test speech into it and records its monitor with the real
+``sounddevice`` stream: once with live transcription, once without and then transcribed the
+usual way. ``fake`` feeds the recorder from the file (``--speed`` times real time) for runs
+too long to play in real time; it still runs the real writer, live worker and engine.
+
+Printed per run: input overflows, the writer's worst lag, how far live transcription fell
+behind at worst ("behind": text behind the talk, which includes waiting for a pause to close a
+chunk; "backlog": audio queued for the worker), time from Stop to a ready transcript (the
+last chunk plus the job), and peak memory. Never asserts. The
+machine may be shared: compare the two rows of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]:
+    import soundfile
+
+    from app.audio.recorder import Recorder
+    from app.context import AppContext
+    from app.paths import HOME_ENV, Paths
+    from app.services import Services
+
+    home = tempfile.mkdtemp(prefix="buddy-live-bench-")
+    ctx = AppContext.open(Paths.from_env({HOME_ENV: home}))
+    ctx.settings.live_transcription = mode == "live"
+    services = Services(ctx)
+    interview = services.new_interview("Bench", interviewer="Ada", interviewee="Grace")
+    duration = soundfile.info(str(take)).duration
+    # With captions, as the window and 'record' run it: both passes share the worker.
+    live = services.live_transcriber(on_segments=lambda _lines: None)
+    factory = None
+    device = None
+    player = None
+    if source == "fake":
+        from tests.app.audio_fixtures import FakeStreamFactory, fake_device
+
+        audio, rate = soundfile.read(take, dtype="float32")
+        factory = FakeStreamFactory(audio, options={"speed": speed})
+        device = fake_device(samplerate=rate)
+    recorder = Recorder(ctx.store, ctx.paths, interview.id, device=device, stream_factory=factory)
+    if live is not None:
+        recorder.add_block_consumer(live)
+    worst_behind = worst_backlog = 0.0
+    recorder.start()
+    finisher = None
+    if live is not None:
+        assert recorder.recording_id is not None
+        live.start(recorder.recording_id)
+        finisher = services.prepare_finishing_engine()  # as 'record' does
+    started = time.monotonic()
+    if source == "pulse":
+        player = subprocess.Popen(["paplay", "-d", "testsink", str(take)])
+    while True:
+        time.sleep(0.5)
+        if live is not None:
+            worst_behind = max(worst_behind, live.behind_s)
+            worst_backlog = max(worst_backlog, live.backlog_s)
+        if player is not None and player.poll() is not None:
+            break
+        if factory is not None and factory.streams[0].delivered >= len(audio):
+            break
+    time.sleep(0.5)
+    result = recorder.stop()
+    stopped = time.monotonic()
+    outcome = None
+    if live is not None:
+        outcome = live.finish(engine=finisher)
+        worst_behind = max(worst_behind, outcome.max_behind_s)
+        worst_backlog = max(worst_backlog, outcome.max_backlog_s)
+    transcript = services.transcribe(interview.id)
+    ready = time.monotonic() - stopped
+    return {
+        "mode": mode,
+        "audio_min": duration / 60,
+        "recorded_min": result.duration_s / 60,
+        "wall_min": (stopped - started) / 60,
+        "overflows": result.overflows,
+        "writer_lag_s": result.max_writer_lag_s,
+        "behind_s": worst_behind,
+        "backlog_s": worst_backlog,
+        "last_chunk_s": outcome.finish_s if outcome is not None else 0.0,
+        "stop_to_ready_s": ready,
+        "lines": len(transcript.segments),
+        "lowered_priority": bool(live and live.lowered_priority),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--source", choices=("pulse", "fake"), default="pulse")
+    parser.add_argument("--speed", type=float, default=1.0)
+    parser.add_argument("--modes", nargs="+", default=["live", "plain"])
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"))
+    args = parser.parse_args()
+    if args.child:
+        result = child(args.child[0], Path(args.child[1]), args.source, args.speed)
+        print(json.dumps(result), flush=True)
+        return
+    from bench.memory import make_take
+
+    folder = Path("/tmp/buddy-bench")
+    folder.mkdir(parents=True, exist_ok=True)
+    take = make_take(args.minutes, folder)
+    env = dict(os.environ)
+    sink = None
+    if args.source == "pulse":
+        from tests.app.audio_fixtures import start_pulse
+
+        sink = start_pulse(Path(tempfile.mkdtemp(prefix="buddy-live-pulse-")))
+        env.update(sink.env)
+    print(
+        f"{'mode':>6} {'audio':>7} {'overflows':>9} {'writer lag':>10} {'behind':>8} "
+        f"{'backlog':>8} "
+        f"{'stop->ready':>11} {'peak RSS':>9}",
+        flush=True,
+    )
+    try:
+        for mode in args.modes:
+            command = [sys.executable, __file__, "--child", mode, str(take)]
+            command += ["--source", args.source, "--speed", str(args.speed)]
+            done = subprocess.run(
+                command, capture_output=True, text=True, env=env, check=False, cwd=REPO
+            )
+            if done.returncode != 0:
+                print(f"{mode} failed:\n{done.stderr[-1500:]}", flush=True)
+                continue
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            print(
+                f"{r['mode']:>6} {r['recorded_min']:>5.1f} m {r['overflows']:>9} "
+                f"{r['writer_lag_s']:>8.3f} s {r['behind_s']:>6.1f} s "
+                f"{r.get('backlog_s', 0):>6.1f} s "
+                f"{r['stop_to_ready_s']:>9.1f} s {r['peak_rss_mb']:>6.0f} MB  {json.dumps(r)}",
+                flush=True,
+            )
+    finally:
+        if sink is not None:
+            sink.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Speech detection decides what is transcribed: nothing invented over silence or quiet
+room noise, and chunks that are cut only at pauses, whatever the take's length."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from app.services import Services
+from app.transcription.vad import MAX_CHUNK_S, SAMPLE_RATE, Chunk, Chunker
+from app.wer import normalise, word_error_rate
+
+
+def room_noise(seconds: float, *, level_dbfs: float = -55.0, seed: int = 0) -> np.ndarray:
+    """Quiet, pink-ish noise like a room with a fan: most energy low down, no words."""
+    rng = np.random.default_rng(seed)
+    white = rng.standard_normal(int(seconds * SAMPLE_RATE))
+    spectrum = np.fft.rfft(white)
+    freqs = np.fft.rfftfreq(white.size, 1 / SAMPLE_RATE)
+    noise = np.fft.irfft(spectrum / np.sqrt(np.maximum(freqs, 20.0)), white.size)
+    noise *= 10 ** (level_dbfs / 20) / np.sqrt(np.mean(noise**2))
+    return noise.astype(np.float32)
+
+
+def chunks(audio: np.ndarray, *, block: int = 4800, **options: float) -> list[Chunk]:
+    chunker = Chunker(**options)
+    found: list[Chunk] = []
+    for start in range(0, audio.size, block):
+        found.extend(chunker.feed(audio[start : start + block]))
+    found.extend(chunker.finish())
+    return found
+
+
+def jfk(testdata: Path) -> np.ndarray:
+    audio, rate = soundfile.read(testdata / "jfk.wav", dtype="float32")
+    assert rate == SAMPLE_RATE
+    return audio
+
+
+def test_digital_silence_and_room_noise_make_no_chunks() -> None:
+    assert chunks(np.zeros(60 * SAMPLE_RATE, np.float32)) == []
+    assert chunks(room_noise(60)) == []
+
+
+def test_chunks_own_the_whole_timeline_once_and_hold_all_the_speech(testdata: Path) -> None:
+    speech = jfk(testdata)
+    gap = np.zeros(3 * SAMPLE_RATE, np.float32)
+    audio = np.concatenate([gap, speech, gap, speech, room_noise(20), speech])
+    for eager in (None, 3.0):
+        found = chunks(audio, eager_after_s=eager)
+        assert len(found) >= 3
+        assert found[0].own_start_s == 0.0
+        for before, after in itertools.pairwise(found):
+            assert before.own_end_s == after.own_start_s  # no gap, no overlap in ownership
+        assert audio.size / SAMPLE_RATE - 1.0 <= found[-1].own_end_s <= audio.size / SAMPLE_RATE
+        for chunk in found:
+            assert chunk.end_s - chunk.start_s <= MAX_CHUNK_S + 1.0
+            assert chunk.own_start_s <= chunk.start_s + 1.0 and chunk.end_s <= chunk.own_end_s + 1
+        # Each of the three speeches starts inside some chunk's audio.
+        for start in (3.0, 3.0 + 11.0 + 3.0, 3.0 + 2 * 11.0 + 3.0 + 20.0):
+            assert any(c.start_s <= start + 0.5 <= c.end_s for c in found), start
+
+
+def test_a_talker_who_never_pauses_is_cut_at_a_quiet_moment(testdata: Path) -> None:
+    # JFK's speech back to back without gaps: 66 s with only his own short pauses.
+    audio = np.concatenate([jfk(testdata)] * 6)
+    found = chunks(audio)
+    assert len(found) >= 3
+    assert all(c.end_s - c.start_s <= MAX_CHUNK_S + 1.0 for c in found)
+
+
+def test_memory_stays_that_of_one_chunk_over_a_long_silence() -> None:
+    chunker = Chunker()
+    second = np.zeros(SAMPLE_RATE, np.float32)
+    for _ in range(600):
+        assert list(chunker.feed(second)) == []
+    assert chunker._audio.size <= SAMPLE_RATE  # the padding before the next word, no more
+
+
+@pytest.mark.slow
+def test_jfk_then_two_minutes_of_room_noise_gives_only_jfk(
+    services: Services, testdata: Path, tmp_path: Path
+) -> None:
+    take = tmp_path / "jfk-then-room.wav"
+    soundfile.write(take, np.concatenate([jfk(testdata), room_noise(120)]), SAMPLE_RATE)
+    interview = services.new_interview("Quiet tail", interviewer="Ask", interviewee="Answer")
+    services.import_audio(interview.id, take)
+    transcript = services.transcribe(interview.id, language="en")
+    text = " ".join(s.text for s in transcript.segments)
+    reference = (testdata / "jfk.txt").read_text()
+    assert word_error_rate(reference, text) <= 0.10, text
+    assert normalise(text)[-1] == "country", text  # nothing after his last word
+    assert all(s.end <= 11.5 for s in transcript.segments), text
+
+
+@pytest.mark.slow
+def test_digital_silence_gives_no_text(services: Services, tmp_path: Path) -> None:
+    take = tmp_path / "silence.wav"
+    soundfile.write(take, np.zeros(90 * SAMPLE_RATE, np.float32), SAMPLE_RATE)
+    interview = services.new_interview("Silence", interviewer="Ask", interviewee="Answer")
+    services.import_audio(interview.id, take)
+    assert services.transcribe(interview.id, language="en").segments == []
