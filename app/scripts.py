@@ -124,7 +124,10 @@ def parse_script(text: str, *, script_id: str, source: str = "script") -> Script
         unknown = set(raw) - {"text", "prompts", "minutes"}
         if unknown:
             raise _fail(
-                source, f"{where} has unknown field(s): {', '.join(sorted(unknown))}.", line
+                source,
+                f"{where} has {'an unknown field' if len(unknown) == 1 else 'unknown fields'}: "
+                f"{', '.join(sorted(unknown))}.",
+                line,
             )
         questions.append(
             Question(
@@ -214,6 +217,7 @@ class ScriptLibrary:
             raise NotFound(
                 f"There is no interview script called '{script_id}'.",
                 "Run 'buddy-interviews scripts list' to see the scripts you have.",
+                ui_hint="Choose another script from the list of scripts.",
             )
         path, builtin = found
         return ScriptInfo(self._read(path, script_id), builtin, path)

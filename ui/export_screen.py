@@ -12,13 +12,12 @@ import contextlib
 from pathlib import Path
 
 import yaml
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication as Gui
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -43,6 +42,7 @@ from ui.dialogs import ask
 from ui.errors import show_error
 from ui.export_post_actions import PostActions
 from ui.notices import on_change
+from ui.places import copy_path, not_opened_text, open_folder
 from ui.post_editor import PostEditor
 from ui.scrolling import VerticalScroll
 
@@ -89,6 +89,8 @@ class ExportScreen(PostActions, QWidget):
         self.interview_id: int | None = None
         self.text = ""
         self.blocked: ConsentMissing | None = None
+        #: The file written last (what "Open folder" should point at).
+        self.last_saved: Path | None = None
         self._announced = ""
         self._build()
         # Edits elsewhere (the transcript, another window, the approval) show here at once.
@@ -124,7 +126,8 @@ class ExportScreen(PostActions, QWidget):
             lambda: self.consent_requested.emit(self.interview_id or 0),
         )  # fmt: skip
         self.banner_approve_button = self._button(
-            "A&pprove for publishing…", "Each participant reads the final text and approves it",
+            # No Alt key: the same action as the Approve button below, which has it.
+            "Approve for publishing…", "Each participant reads the final text and approves it",
             self.open_approval,
         )  # fmt: skip
         box = QHBoxLayout(self.consent_box)
@@ -164,7 +167,10 @@ class ExportScreen(PostActions, QWidget):
         self.folder = QLineEdit(self)
         self.folder.setAccessibleName("Export folder")
         self.choose_button = self._button(
-            "C&hoose folder…", "Choose the folder to save the export in", self.choose_folder
+            # No Alt key here: this screen has more controls than letters (Tab reaches it).
+            "Choose folder…",
+            "Choose the folder to save the export in",
+            self.choose_folder,
         )
         self.file_name = QLabel(self)
         self.file_name.setAccessibleName("File name")
@@ -172,7 +178,7 @@ class ExportScreen(PostActions, QWidget):
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.choose_button)
         form = QFormLayout()
-        form.addRow("&Format:", self.format)
+        form.addRow("Format:", self.format)  # Alt+M is the post's Summary
         form.addRow("Blog f&lavour:", self.flavour)
         form.addRow("F&older:", folder_row)
         form.addRow("File name:", self.file_name)
@@ -190,10 +196,15 @@ class ExportScreen(PostActions, QWidget):
             "&Copy to clipboard", "Copy the export to paste it elsewhere", self.copy, "Ctrl+Shift+C"
         )
         self.open_button = self._button(
-            "Open fol&der", "Show the export folder in the file manager", self.open_folder
+            "Open folder", "Show the export folder in the file manager", self.open_folder
         )
+        # Offered only once the folder could not be opened: then it is the way to the file.
+        self.copy_path_button = self._button(
+            "Copy the path", "Copy where the file is, to paste it elsewhere", self.copy_path
+        )
+        self.copy_path_button.hide()
         self.approve_button = self._button(
-            "&Approve for publishing…", "Each participant reads the final text and approves it",
+            "Approve for pu&blishing…", "Each participant reads the final text and approves it",
             self.open_approval,
         )  # fmt: skip
         self.review_button = self._button(
@@ -202,11 +213,12 @@ class ExportScreen(PostActions, QWidget):
             self.choose_review_copy,
         )
         self.publish_button = self._button(
-            "P&ublish as draft…", "Send the post to a WordPress site as a draft", self.publish
+            "Publish as draft…", "Send the post to a WordPress site as a draft", self.publish
         )
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.copy_button, self.open_button, self.publish_button):
+        for button in (self.save_button, self.copy_button, self.open_button):
             buttons.addWidget(button)
+        buttons.addWidget(self.copy_path_button)
         buttons.addStretch(1)
         self.approval_label = QLabel(self)
         self.approval_label.setWordWrap(True)
@@ -269,6 +281,12 @@ class ExportScreen(PostActions, QWidget):
 
     def load(self, interview_id: int) -> None:
         """Show the export of ``interview_id`` with the remembered flavour and folder."""
+        if interview_id != self.interview_id:
+            # What was said or saved for the previous interview is not about this one.
+            self.status.setText("")
+            self._announced = ""
+            self.last_saved = None
+            self.copy_path_button.hide()
         self.interview_id = interview_id
         interview = self.services.interview(interview_id)
         self.title.setText(f"Export “{interview.title}”")
@@ -292,7 +310,7 @@ class ExportScreen(PostActions, QWidget):
             self.text = self.services.render(self.interview_id, self.fmt, flavour=self.flavour_name)
         except BuddyError as error:
             self.text = ""
-            self.rendered.setPlainText(f"{error.message} {error.hint}")
+            self.rendered.setPlainText(f"{error.message} {error.ui_hint}".strip())
             self.raw.setPlainText("")
         else:
             self.raw.setPlainText(self.text)
@@ -326,11 +344,10 @@ class ExportScreen(PostActions, QWidget):
             self.services.check_can_export(self.interview_id, self.fmt)
         except ConsentMissing as error:
             self.blocked = error
-            command = error.hint.split("e.g. ", 1)[-1]
             self.blocked_label.setText(
                 f"Blocked: nothing can be saved or copied yet. {error.message}\n"
-                "To fix it: record their consent on the interview screen (Record consent…), "
-                f"then come back here. Or on the command line: {command}"
+                "To fix it: choose Record consent…, read the wording together and record their "
+                "consent: each of you ticks what you agree to."
             )
         except ApprovalMissing as error:
             self.blocked = error
@@ -446,6 +463,7 @@ class ExportScreen(PostActions, QWidget):
             show_error(self, error)
             return None
         self._remember(export_folder=str(folder))
+        self.last_saved = path
         self._say(f"Saved {path.name} in {path.parent}.")
         self.exported.emit(path)
         return path
@@ -458,27 +476,27 @@ class ExportScreen(PostActions, QWidget):
         self._say(f"Copied the {FORMAT_LABELS.get(self.fmt, self.fmt)} to the clipboard.")
         return True
 
-    def publish(self) -> QDialog | None:
-        """Open "Publish as draft"; nothing is sent until the user presses its button."""
-        if self.interview_id is None:
-            return None
-        from ui.publish_dialog import PublishDialog
-
-        dialog = PublishDialog(self.services, self.interview_id, self)
-        dialog.published.connect(lambda result: self._say(result.sentence()))
-        dialog.open()
-        return dialog
-
     def open_folder(self) -> bool:
         folder = Path(self.folder.text().strip() or Path.home()).expanduser()
         if not folder.is_dir():
             self._say(f"The folder {folder} does not exist. Choose another one.")
             return False
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            self._say(f"No file manager could open {folder}. Open it yourself from there.")
+        if not open_folder(folder):
+            self.copy_path_button.show()
+            self._say(not_opened_text(folder, self._saved_in(folder)))
             return False
         self._say(f"Opened {folder}.")
         return True
+
+    def _saved_in(self, folder: Path) -> Path | None:
+        saved = self.last_saved
+        return saved if saved is not None and saved.parent == folder and saved.exists() else None
+
+    def copy_path(self) -> str:
+        folder = Path(self.folder.text().strip() or Path.home()).expanduser()
+        text = copy_path(self._saved_in(folder) or folder)
+        self._say(f"Copied the path to the clipboard: {text}")
+        return text
 
     def _say(self, message: str) -> None:
         self.status.setText(message)

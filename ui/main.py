@@ -98,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         box = QMessageBox(
             QMessageBox.Icon.Critical, "Buddy Interviews", f"Problem: {error.message}"
         )
-        box.setInformativeText(error.hint)
+        box.setInformativeText(error.ui_hint)
+        if error.details:
+            box.setDetailedText(error.details)
         box.exec()  # nothing else is running yet, so blocking here is harmless
         return 2
     window = build(ctx)

@@ -102,7 +102,7 @@ class PostEditor(QGroupBox):
         self.suggested = QLabel(self)
         self.suggested.setWordWrap(True)
         self.suggest_button = self._button(
-            "Add su&ggested tags", "Add the tags the script suggests", self.add_suggested
+            "Add suggested tags", "Add the tags the script suggests", self.add_suggested
         )
         self.headings_box = QWidget(self)
         self.headings_layout = QFormLayout(self.headings_box)

@@ -87,7 +87,9 @@ class TranscriptEditor(QWidget):
         self.player.position_changed.connect(self._on_position)
         self.player.playing_changed.connect(self._on_playing_changed)
         self.player.finished.connect(self._on_take_finished)
-        self.player.failed.connect(lambda error: self.say(f"{error.message} {error.hint}"))
+        self.player.failed.connect(
+            lambda error: self.say(f"{error.message} {error.ui_hint}".strip())
+        )
         on_change(services.notices, self._on_change)
         self.setTabOrder(self.speed, self.view)
 
@@ -148,12 +150,12 @@ class TranscriptEditor(QWidget):
         self.position_label = QLabel("0:00", self)
         self.position_label.setAccessibleName("Playback position")
         self.speaker = QComboBox(self)
-        self.speaker.setAccessibleName("Speaker of the selected segment")
-        self.speaker.setToolTip("Who said the selected segment (Ctrl+1, Ctrl+2)")
+        self.speaker.setAccessibleName("Speaker of the selected line")
+        self.speaker.setToolTip("Who said the selected line (Ctrl+1, Ctrl+2)")
         self.speaker.activated.connect(lambda i: self.set_speaker(self.speaker.itemData(i)))
         # Visible labels with buddies: on Linux a combo box is read by its value, and the
         # screen reader finds what it is for through the label's "labelled by" relation.
-        self.speed_label = QLabel("Sp&eed:", self)
+        self.speed_label = QLabel("S&peed:", self)
         self.speed_label.setBuddy(self.speed)
         self.speaker_label = QLabel("Spea&ker:", self)
         self.speaker_label.setBuddy(self.speaker)
@@ -184,6 +186,8 @@ class TranscriptEditor(QWidget):
     def load(self, interview_id: int) -> None:
         """Show the transcript of ``interview_id`` and get its first take ready to play."""
         self.player.stop()
+        if interview_id != self.interview_id:
+            self.find_bar.reset()  # its match count was about the last transcript
         self.interview_id = interview_id
         self._reload(keep_place=False)
 
@@ -257,7 +261,7 @@ class TranscriptEditor(QWidget):
             result = call(self.revision)
         except (TranscriptChanged, TranscriptBusy) as error:
             kept = f" What you typed: “{typed}”." if typed else ""
-            self.say(f"{error.message}{kept} {error.hint}")
+            self.say(f"{error.message}{kept} {error.ui_hint}")
             show_error(self, error)
             if isinstance(error, TranscriptChanged):
                 self._reload()
@@ -530,6 +534,10 @@ class TranscriptEditor(QWidget):
         # Actions stay enabled on heading rows: pressing one there says what to do instead.
         segment = self.current_segment()
         if segment is None:
+            # Nothing selected (or nothing to select): show no one's speaker and no
+            # "Unredact" left over from the line, or the interview, shown before.
+            self.redact_action.setText("Redact")
+            self.speaker.setCurrentIndex(-1)
             return
         seg = self.segments[segment]
         self.redact_action.setToolTip(

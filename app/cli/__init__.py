@@ -61,6 +61,9 @@ def _start_desktop() -> int:
 
 
 def print_error(error: BuddyError) -> None:
+    # The technical details first, so the last lines are what happened and what to do.
+    if error.details:
+        print(f"Details: {error.details}", file=sys.stderr)
     print(f"Error: {error.message}", file=sys.stderr)
     if error.hint:
         print(f"Hint: {error.hint}", file=sys.stderr)

@@ -30,6 +30,7 @@ from app.models import Segment
 from app.services import Services
 from app.transcription.engine import Engine
 from app.transcription.live import LiveTranscriber
+from app.wording import plural
 
 METER_WIDTH = 24
 METER_FLOOR_DB = -60.0
@@ -300,7 +301,7 @@ def _report(result: RecordingResult) -> None:
     )
     if result.overflows:
         print(
-            f"Warning: the computer fell behind {result.overflows} time(s); tiny gaps are "
+            f"Warning: the computer fell behind {plural(result.overflows, 'time')}; tiny gaps are "
             f"marked in the take.",
             flush=True,
         )

@@ -180,7 +180,7 @@ def engine_errors(engine_name: str) -> Iterator[None]:
         ) from exc
     except Exception as exc:
         raise TranscriptionFailed(
-            f"{engine_name} failed while transcribing: {exc or type(exc).__name__}"
+            f"{engine_name} failed while transcribing.", details=f"{type(exc).__name__}: {exc}"
         ) from exc
 
 

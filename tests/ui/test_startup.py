@@ -66,7 +66,9 @@ def test_recovered_takes_are_offered_and_open_their_interview(qtbot, window, ser
 
     dialog = window.offer_recovered(reopened.recovered)
     assert isinstance(dialog, RecoveredDialog) and dialog.isVisible()
-    assert f"Interview {interview.id}" in dialog.list.item(0).text()
+    # The interview by its title, never the take's file name.
+    assert f"“{interview.title}”" in dialog.list.item(0).text()
+    assert ".wav" not in dialog.list.item(0).text()
     dialog.open_button.click()
     assert window.stack.currentWidget() is window.interview
     assert window.current_id == interview.id
