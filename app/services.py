@@ -138,6 +138,8 @@ class Services(PostServices):
         files = {self.paths.data / r for r in relatives} | set(mixes)
         if self.paths.audio.is_dir():
             files.update(self.paths.audio.glob(f"interview-{interview_id}-*"))
+        # The playback mixes of call takes are copies of the voices: they go too.
+        files.update(playback.mixes_of(self.paths, interview_id))
         for path in files:
             try:
                 path.unlink(missing_ok=True)
@@ -481,7 +483,7 @@ class Services(PostServices):
                 "Wait until transcribing has finished.",
             )
         relative = self.store.delete_recording(recording_id)
-        # The playback mix of a call take is a copy of its audio: it goes too.
+        # The take's playback mix (a call take's) is a copy of its voices: it goes too.
         for path in (self.paths.data / relative, playback.mix_path(self.paths, recording)):
             try:
                 path.unlink(missing_ok=True)

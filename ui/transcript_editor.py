@@ -9,6 +9,7 @@ arrives and the screen reloads itself.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,6 +40,8 @@ from ui.player import RATES, SKIP_S, Player
 from ui.transcript_model import TranscriptModel, format_time
 from ui.transcript_view import TranscriptView
 
+log = logging.getLogger(__name__)
+
 
 class TranscriptEditor(QWidget):
     """The transcript of one interview, editable while its recording plays."""
@@ -65,6 +68,7 @@ class TranscriptEditor(QWidget):
         #: Where playback of one line stops (take-local seconds), unless "Keep playing".
         self._stop_at: float | None = None
         self._take_of_player: int | None = None
+        self._mixing: set[int] = set()  # call takes whose playback mix is being made
         self._remaking = False
         self.find_bar = FindBar(self)
         self.find_bar.hide()
@@ -195,6 +199,9 @@ class TranscriptEditor(QWidget):
         transcript = self.services.transcript(interview_id)
         self.revision = transcript.revision if transcript else None
         self.takes = usable_takes(self.services.recordings(interview_id))
+        for take in self.takes:
+            if not self.services.playback_ready(take):
+                self._mix_in_background(take)  # ready before anyone presses Play, mostly
         self.model.load(interview, transcript.segments if transcript else [], takes=self.takes)
         first = self.takes[0] if self.takes else None
         if not keep_place or self._take_of_player not in {t.id for t in self.takes}:
@@ -411,27 +418,41 @@ class TranscriptEditor(QWidget):
         mix reads the whole take, so it runs in the background once; until it is ready the
         take's own file plays (the voices then come one from each side)."""
         self._take_of_player = take.id if take is not None else None
-        path: Path | None = None
-        if take is not None:
-            ready = self.services.playback_ready(take)
-            path = self.services.playback_file(take) if ready else self.services.audio_file(take)
-            if not ready:
-                self._mix_in_background(take)
+        path = self._playable(take)
         if self.player.source != path:
             self.player.set_source(path)
         self._on_position(0.0)
 
+    def _playable(self, take: Recording | None) -> Path | None:
+        """The file to play: a call take's mono mix (both voices in both ears); until that
+        is made, in the background, the take itself (one voice in each ear)."""
+        if take is None:
+            return None
+        if self.services.playback_ready(take):
+            return self.services.playback_file(take)
+        self._mix_in_background(take)
+        return self.services.audio_file(take)
+
     def _mix_in_background(self, take: Recording) -> None:
+        if take.id in self._mixing:
+            return
+        self._mixing.add(take.id)
+
         def ready(path: Path) -> None:
-            # The user may have moved on, or be listening: switch only when it is harmless.
+            self._mixing.discard(take.id)
             if self._take_of_player == take.id and not self.player.is_playing:
                 self.player.set_source(path)
+
+        def failed(error: BaseException) -> None:
+            # The take itself still plays; only the mix is missing.
+            self._mixing.discard(take.id)
+            log.warning("Mixing take %s for playback failed: %s", take.id, error)
 
         tasks.run_task(
             "mix the take for playback",
             lambda: self.services.playback_file(take),
             on_success=ready,
-            on_failure=lambda error: show_error(self, error),
+            on_failure=failed,
         )
 
     def toggle_play(self) -> None:

@@ -26,8 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 
 #: How long microphone audio may wait for the call's matching frames before it is written with
-#: silence in the call channel. Under one second so a kill -9 still loses little.
-MAX_WAIT_S = 0.4
+#: silence in the call channel. Live transcription on a busy 2-core machine starved the call's
+#: reading thread past 0.4 s (call channel match fell to 0.78); 1 s kept it at 0.999. A kill -9
+#: loses only what is held at that moment (0.03 s measured: the call is rarely late).
+MAX_WAIT_S = 1.0
 #: Gather this much of both streams before fixing the offset (the first blocks of a stream
 #: often come in a burst and say little about when they were captured).
 WARMUP_S = 0.3

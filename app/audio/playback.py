@@ -28,7 +28,17 @@ _MAX_GAIN = 2.0
 
 
 def mix_path(paths: Paths, recording: Recording) -> Path:
-    return paths.cache / "playback" / f"take-{recording.id}-mono.wav"
+    return (
+        paths.cache
+        / "playback"
+        / f"interview-{recording.interview_id}-take-{recording.id}-mono.wav"
+    )
+
+
+def mixes_of(paths: Paths, interview_id: int) -> list[Path]:
+    """Every playback mix made for the interview's takes (deleted takes' included)."""
+    folder = paths.cache / "playback"
+    return sorted(folder.glob(f"interview-{interview_id}-take-*")) if folder.is_dir() else []
 
 
 def mix_is_current(paths: Paths, recording: Recording) -> bool:

@@ -20,7 +20,6 @@ import soundfile
 
 from app.audio.decode import load_audio
 from app.context import AppContext
-from app.models import Interview
 from tests.app.audio_fixtures import (  # noqa: F401
     CALL_SINK,
     MIC_SINK,
@@ -39,28 +38,29 @@ HERE_SPEECH = "librivox-0870.wav"  # 7 s
 CALL_SPEECH = "jfk.wav"  # 11 s
 
 
-def call_interview(home: Path, *, here: str = "interviewer") -> int:
+def call_interview(
+    home: Path,
+    *,
+    here: str = "interviewer",
+    names: tuple[str, str] = ("Ada", "Grace"),
+    questions: tuple[str, ...] = ("Ask not",),
+) -> int:
     ctx = open_ctx(home)
     try:
         interview = ctx.store.create_interview(
             "Over a call",
-            interviewer="Ada",
-            interviewee="Grace",
-            questions=["Ask not"],
+            interviewer=names[0],
+            interviewee=names[1],
+            questions=list(questions),
             on_call=True,
             here_role=here,
         )
-        _agree_to_record(ctx, interview)
+        for person in interview.participants:  # the record command asks for consent
+            assert person.id is not None
+            ctx.store.record_consent(interview.id, person.id, ["record", "publish-text"])
         return interview.id
     finally:
         ctx.close()
-
-
-def _agree_to_record(ctx: AppContext, interview: Interview) -> None:
-    """The record command asks for both people's record consent first."""
-    for person in interview.participants:
-        assert person.id is not None
-        ctx.store.record_consent(interview.id, person.id, ["record"])
 
 
 def read_take(home: Path, interview: int) -> tuple[object, np.ndarray, int]:
@@ -289,19 +289,9 @@ def test_a_real_conversation_over_the_call_is_attributed_by_channel(
         sides[name] = tmp_path / f"{name}.wav"
         soundfile.write(sides[name], both[:, channel], rate)
     home = tmp_path / "buddy"
-    ctx = open_ctx(home)
-    try:
-        made = ctx.store.create_interview(
-            "Over a call",
-            interviewer=truth["interviewer"]["name"],
-            interviewee=truth["interviewee"]["name"],
-            on_call=True,
-            here_role="interviewer",
-        )
-        _agree_to_record(ctx, made)
-        interview = made.id
-    finally:
-        ctx.close()
+    interview = call_interview(
+        home, names=(truth["interviewer"]["name"], truth["interviewee"]["name"]), questions=()
+    )
     seconds = len(both) / rate + 4.0
     run = CliRun(
         ["record", str(interview), "--seconds", f"{seconds:.0f}"],
