@@ -119,6 +119,19 @@ class PostActions:
         self._say(f"Saved the review copy {written.name} in {written.parent}.")
         return written
 
+    def publish(self) -> QWidget | None:
+        """Open "Publish as draft" (the editor's pending field is saved first); nothing is
+        sent until the user presses the dialog's button."""
+        if self.interview_id is None:
+            return None
+        self.editor.save_now()
+        from ui.publish_dialog import PublishDialog
+
+        dialog = PublishDialog(self.services, self.interview_id, self)
+        dialog.published.connect(lambda result: self._say(result.sentence()))
+        dialog.open()
+        return dialog
+
 
 def _review_format(path: Path) -> str:
     return "review-docx" if path.suffix.lower() == ".docx" else "review-html"
