@@ -361,20 +361,27 @@ class Services(PostServices):
         self, interview_id: int, participant: str | int, source: Path
     ) -> VoiceSample:
         """Keep a clip of that person alone (a file) as their voice sample."""
-        return voice_samples.import_sample(
+        self.store.require_writable()
+        sample = voice_samples.import_sample(
             self.store, self.paths, interview_id, participant, source
         )
+        self._notify("interview", interview_id)
+        return sample
 
     def save_voice_sample(
         self, interview_id: int, participant: str | int, audio: Any
     ) -> VoiceSample:
         """Keep recorded 16 kHz mono audio as that person's voice sample (replacing any)."""
-        return voice_samples.save_sample(self.store, self.paths, interview_id, participant, audio)
+        self.store.require_writable()
+        sample = voice_samples.save_sample(self.store, self.paths, interview_id, participant, audio)
+        self._notify("interview", interview_id)
+        return sample
 
     def delete_voice_sample(self, interview_id: int, participant: str | int) -> None:
-        found = voice_samples.find_participant(self.store.interview(interview_id), participant)
+        found = find_participant(self.store.interview(interview_id), participant)
         removed = self.store.delete_voice_sample(interview_id, found.id)  # type: ignore[arg-type]
         voice_samples.remove_files(self.paths, removed)
+        self._notify("interview", interview_id)
 
     def voice_clip(self, *, device: Any = None, stream_factory: Any = None) -> Any:
         """A microphone clip recorder for a voice sample (not started yet)."""

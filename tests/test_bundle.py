@@ -262,6 +262,10 @@ def test_bundle_tells_voices_apart(sandbox: Sandbox, capsys: pytest.CaptureFixtu
         names[1],
         "--markers",
         str(markers),
+        "--consent",
+        "record",
+        "--consent",
+        "publish-text",
         "--json",
     )
     interview = str(json.loads(created.stdout)["id"])
@@ -269,8 +273,6 @@ def test_bundle_tells_voices_apart(sandbox: Sandbox, capsys: pytest.CaptureFixtu
         sample = TESTDATA / f"conversation.enrol.{role}.wav"
         sandbox.run("voice", interview, "--participant", role, str(sample))
     sandbox.run("transcribe", interview)
-    for person in names:
-        sandbox.run("consent", interview, "--participant", person, "--scope", "publish-text")
     out = sandbox.root / "voices.vtt"
     sandbox.run("export", interview, "--format", "vtt", "--out", str(out))
     score = speech_time_score(vtt_cues(out.read_text(encoding="utf-8")), truth)

@@ -18,7 +18,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -217,7 +216,7 @@ class ExportScreen(PostActions, QWidget):
             "Publish as draft…", "Send the post to a WordPress site as a draft", self.publish
         )
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.copy_button, self.open_button, self.publish_button):
+        for button in (self.save_button, self.copy_button, self.open_button):
             buttons.addWidget(button)
         buttons.addWidget(self.copy_path_button)
         buttons.addStretch(1)
@@ -476,17 +475,6 @@ class ExportScreen(PostActions, QWidget):
         Gui.clipboard().setText(self.text)
         self._say(f"Copied the {FORMAT_LABELS.get(self.fmt, self.fmt)} to the clipboard.")
         return True
-
-    def publish(self) -> QDialog | None:
-        """Open "Publish as draft"; nothing is sent until the user presses its button."""
-        if self.interview_id is None:
-            return None
-        from ui.publish_dialog import PublishDialog
-
-        dialog = PublishDialog(self.services, self.interview_id, self)
-        dialog.published.connect(lambda result: self._say(result.sentence()))
-        dialog.open()
-        return dialog
 
     def open_folder(self) -> bool:
         folder = Path(self.folder.text().strip() or Path.home()).expanduser()

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.errors import ConsentMissing
 from app.models import Interview, Participant
 from app.services import Services
 from ui import tasks
@@ -178,6 +179,17 @@ class VoiceSampleStep(QGroupBox):
 
     def record(self, p: Participant) -> None:
         if self.services is None or self.interview is None or self.recording is not None:
+            return
+        # Said before the microphone opens, not after six seconds of talking for nothing.
+        current = self.services.interview(self.interview.id)
+        if p in current.missing_consent("record"):
+            self._failed(
+                p,
+                ConsentMissing(
+                    f"{p.name} has not agreed to be recorded, so no voice sample is kept.",
+                    "Choose 'Consent…' first.",
+                ),
+            )
             return
         self.about_to_record.emit()
         clip = self.services.voice_clip(device=self.device, stream_factory=self.stream_factory)

@@ -248,3 +248,12 @@ def test_voice_samples_each_in_turn_then_record(qtbot, window, services) -> None
     assert screen.record_button.hasFocus()
     assert "Voice samples skipped" in announce.texts()[-1]
     assert not shown_errors()
+
+
+def test_no_voice_sample_before_that_person_agreed(qtbot, window, services) -> None:
+    screen, interview = open_interview(window, services, scopes=("publish-text",))
+    step = screen.voices
+    first = step.buttons[interview.participants[0].role]
+    first.click()
+    assert step.recording is None and "has not agreed to be recorded" in step.prompt.text()
+    assert services.voice_samples(interview.id) == []

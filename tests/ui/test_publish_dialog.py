@@ -143,7 +143,12 @@ def test_a_deleted_draft_offers_a_new_one(
 def test_the_export_screen_opens_it_and_nothing_is_sent(
     qtbot, services: Services, stored_interview: int, tmp_path: Path
 ) -> None:
+    # Not approved yet: the screen's check (consent, then approval) keeps the button off.
+    waiting = make_screen(qtbot, services, stored_interview, tmp_path)
+    assert not waiting.publish_button.isEnabled()
+    approve(services, stored_interview)
     screen = make_screen(qtbot, services, stored_interview, tmp_path)
+    assert screen.publish_button.isEnabled()
     screen.publish_button.setFocus()
     QTest.keyClick(screen.publish_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: screen.findChild(PublishDialog) is not None)
