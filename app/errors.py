@@ -160,3 +160,12 @@ class CorrectionsMadeMeanwhile(BuddyError):
         "Your corrections were kept and the new transcription was not saved. Transcribe again "
         "if you want to replace them."
     )
+
+
+class CallAudioUnavailable(BuddyError):
+    """The call's sound (the computer's output) cannot be recorded on this computer."""
+
+    default_hint = (
+        "The other person is still recorded if the call plays through this computer's "
+        "speakers, but both voices then share one channel."
+    )

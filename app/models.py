@@ -18,7 +18,8 @@ CONSENT_WORDING_VERSION = "2"
 
 InterviewStatus = Literal["new", "recorded", "recovered", "transcribed", "edited", "exported"]
 RecordingStatus = Literal["recording", "complete", "recovered", "imported", "stopped-early"]
-MarkerKind = Literal["question", "pause", "overflow"]
+#: "call-lost": from here on the call channel of a call take is silence (its device vanished).
+MarkerKind = Literal["question", "pause", "overflow", "call-lost"]
 
 
 @dataclass
@@ -69,6 +70,15 @@ class Interview:
     notes: str = ""
     #: The script's question texts frozen at creation, so later script edits never move headings.
     questions: list[str] = field(default_factory=list)
+    #: Held over a video call: takes record this laptop's microphone and the call's sound.
+    on_call: bool = False
+    #: Who sits at this laptop (their voice is the microphone); the other is on the call.
+    here_role: Role = "interviewer"
+
+    @property
+    def call_role(self) -> Role:
+        """The role of the person heard through the call."""
+        return "interviewee" if self.here_role == "interviewer" else "interviewer"
 
     def participant(self, role: Role) -> Participant | None:
         return next((p for p in self.participants if p.role == role), None)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import export, takes
+from app.audio import playback
 from app.audio.decode import probe
 from app.audio.importer import (
     MarkerFile,
@@ -72,7 +73,14 @@ class Services:
     # -- interviews -------------------------------------------------------------------------
 
     def new_interview(
-        self, title: str, *, interviewer: str, interviewee: str, script_id: str | None = None
+        self,
+        title: str,
+        *,
+        interviewer: str,
+        interviewee: str,
+        script_id: str | None = None,
+        on_call: bool = False,
+        here_role: str = "interviewer",
     ) -> Interview:
         title = clean_title(title)
         interviewer = clean_name(interviewer, what="interviewer's name")
@@ -85,6 +93,8 @@ class Services:
             interviewee=interviewee,
             script_id=script_id,
             questions=[q.text for q in script.questions] if script else (),
+            on_call=on_call,
+            here_role=here_role,
         )
         self._notify("interview", interview.id)
         return interview
@@ -116,10 +126,12 @@ class Services:
                     "Stop the recording first, then delete the interview.",
                 )
         self.store.require_writable()
+        # The playback mixes are copies of the audio: they go with it.
+        mixes = [playback.mix_path(self.paths, r) for r in self.store.recordings(interview_id)]
         relatives = self.store.delete_interview(interview_id)
         # Ids are never reused, so every file named for this interview is its own: takes
         # whose rows were removed earlier, copies left by an interrupted import.
-        files = {self.paths.data / r for r in relatives}
+        files = {self.paths.data / r for r in relatives} | set(mixes)
         if self.paths.audio.is_dir():
             files.update(self.paths.audio.glob(f"interview-{interview_id}-*"))
         for path in files:
@@ -226,7 +238,15 @@ class Services:
         title = f"{old.title} (return)"
         if len(title) > MAX_TITLE:
             title = old.title  # the title was already as long as a title may be
-        new = self.new_interview(title, interviewer=who, interviewee=whom, script_id=old.script_id)
+        new = self.new_interview(
+            title,
+            interviewer=who,
+            interviewee=whom,
+            script_id=old.script_id,
+            # Still on the call, each at the same computer: the roles change hands.
+            on_call=old.on_call,
+            here_role=old.call_role,
+        )
         swapped = {"interviewer": "interviewee", "interviewee": "interviewer"}
         earlier: dict[str, list[str]] = {}
         for p in old.participants:
@@ -369,6 +389,9 @@ class Services:
         on_level: Callable[[Any], None] | None = None,
         on_event: Callable[[str, str], None] | None = None,
         stream_factory: Callable[..., Any] | None = None,
+        on_call_level: Callable[[Any], None] | None = None,
+        on_notice: Callable[[str, str], None] | None = None,
+        loopback: Callable[[], Any] | None = None,
     ) -> Recorder:
         """A recorder for a new take of this interview (not started yet)."""
         # Imported here: the recorder pulls in the sound stack, not needed to open the window.
@@ -390,6 +413,10 @@ class Services:
             stream_factory=stream_factory,
             on_level=on_level,
             on_event=ended,
+            on_call_level=on_call_level,
+            on_notice=on_notice,
+            # On a call: how to find the call's sound (tests pass a stand-in).
+            **({"loopback": loopback} if loopback is not None else {}),
         )
         stop = recorder.stop
 
@@ -452,6 +479,15 @@ class Services:
 
     def audio_file(self, recording: Recording) -> Path:
         return self.paths.data / recording.path
+
+    def playback_file(self, recording: Recording) -> Path:
+        """What the player plays: the take itself, or the mono mix of a two-channel take
+        (made if needed, which takes a moment for a long take: run it in the background)."""
+        return playback.playback_file(self.paths, recording)
+
+    def playback_ready(self, recording: Recording) -> bool:
+        """True when ``playback_file`` returns at once (nothing to mix)."""
+        return not playback.needs_mix(self.paths, recording)
 
     # -- transcription ----------------------------------------------------------------------
 

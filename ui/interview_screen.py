@@ -77,6 +77,9 @@ class InterviewScreen(InterviewLayout):
         self.services = services
         self.settings = settings
         self.recorder_factory = recorder_factory
+        #: On a call: how the call's sound is found (None: the system's output; tests, a
+        #: stand-in).
+        self.loopback: Any = None
         self.stream_factory = stream_factory
         self.interview: Interview | None = None
         self.script: Script | None = None
@@ -120,6 +123,7 @@ class InterviewScreen(InterviewLayout):
         self.notes.blockSignals(False)
         self.notes_state.setText("")
         self.banner.hide()
+        self._show_call_side()
         self.voices.load(
             self.services, self.interview, device=self._device(), stream_factory=self.stream_factory
         )
@@ -127,6 +131,32 @@ class InterviewScreen(InterviewLayout):
         self.shown_question = 0
         self._show_question()
         self._update()
+
+    def _show_call_side(self) -> None:
+        """On a call two meters show while recording: this laptop's microphone and the call."""
+        assert self.interview is not None
+        on_call = self.interview.on_call
+        here = self.interview.participant(self.interview.here_role)
+        there = self.interview.participant(self.interview.call_role)
+        self.call_row.setVisible(on_call)
+        self.call_status.setVisible(on_call)
+        self.call_meter.set_level(None)
+        if not on_call:
+            self.meter_label.setText("")
+            self.meter_label.hide()
+            self.meter.set_name("Input level")
+            return
+        you = here.name if here else "You"
+        them = there.name if there else "The call"
+        self.meter_label.setText(f"{you} (here):")
+        self.meter_label.show()
+        self.meter.set_name(f"{you}'s microphone level")
+        self.call_meter_label.setText(f"{them} (the call):")
+        self.call_meter.set_name(f"The call's level ({them})")
+        self.call_status.setText(
+            f"On a call: recording keeps {you}'s microphone and the call's sound (what this "
+            f"computer plays, {them}'s voice) apart, so each voice gets the right name."
+        )
 
     def _heading_text(self) -> str:
         assert self.interview is not None
@@ -273,13 +303,22 @@ class InterviewScreen(InterviewLayout):
             self.mic_check = None
             self.mic_button.setText("Check &microphone")
             self.meter.set_level(None)
+            self.call_meter.set_level(None)
             self.mic_status.setText("Check stopped.")
             return
         if self.session is not None and self.session.active:
             self.mic_status.setText("The meter shows the recording's level while you record.")
             return
-        check = MicCheck(device=self._device(), stream_factory=self.stream_factory)
+        on_call = self.interview is not None and self.interview.on_call
+        check = MicCheck(
+            device=self._device(),
+            stream_factory=self.stream_factory,
+            call=on_call,
+            loopback=self.loopback,
+        )
         check.level.connect(self._show_level)
+        check.call_level.connect(self.call_meter.set_level)
+        check.call_note.connect(self._call_check_note)
         check.failed.connect(self._mic_failed)
         check.running_changed.connect(lambda on: self._mic_running(check, on))
         self.mic_check = check
@@ -295,6 +334,17 @@ class InterviewScreen(InterviewLayout):
             else "Check stopped."
         )
         announce(self, self.mic_status.text())
+
+    def _call_check_note(self, note: str) -> None:
+        """On a call, the check also listens to the call's sound; say if it cannot."""
+        if note:
+            self.call_status.setText(f"Problem: {note}")
+            announce(self, self.call_status.text(), assertive=True)
+        else:
+            self.call_status.setText(
+                "The call's sound is being checked too: when the other person speaks, the "
+                "call's meter moves."
+            )
 
     def _mic_failed(self, error: BaseException) -> None:
         self.mic_check = None
@@ -344,12 +394,15 @@ class InterviewScreen(InterviewLayout):
                 device=self._device(),
                 recorder_factory=self.recorder_factory,
                 stream_factory=self.stream_factory,
+                loopback=self.loopback,
                 parent=self,
             )
         except Exception as exc:
             show_error(self, exc)
             return
         session.level.connect(self._show_level)
+        session.call_level.connect(self.call_meter.set_level)
+        session.notice.connect(self._call_notice)
         session.state_changed.connect(self._state_changed)
         session.event.connect(self._recorder_event)
         session.failed.connect(lambda e: show_error(self, e))
@@ -415,6 +468,7 @@ class InterviewScreen(InterviewLayout):
         elif state in ("stopped", "failed"):
             self._clock.stop()
             self.meter.set_level(None)
+            self.call_meter.set_level(None)
             if state == "failed":
                 self._tell("Recording did not start or did not stop cleanly.", assertive=True)
         self._tick()
@@ -429,6 +483,13 @@ class InterviewScreen(InterviewLayout):
         # Device gone, disk full: the take is already closed and kept. Say so, plainly.
         self._banner(message)
         self._tell(f"Recording stopped. {message}", assertive=True)
+
+    def _call_notice(self, kind: str, message: str) -> None:
+        # The take goes on (microphone only from here): say so where the meters are, and aloud.
+        self.call_status.setText(message)
+        self.call_status.show()
+        self._banner(message)
+        self._tell(message, assertive=True)
 
     def _take_saved(self, result: Any) -> None:
         if result is not None and not getattr(result, "message", ""):

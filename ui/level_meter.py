@@ -87,18 +87,23 @@ class LevelBar(QWidget):
 class LevelMeter(QWidget):
     """Bar plus words. ``set_level(None)`` resets it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, name: str = "Input level") -> None:
         super().__init__(parent)
         self.bar = LevelBar()
         self.text = QLabel(describe_level(None))
         self.text.setWordWrap(True)
-        self.text.setAccessibleName("Input level")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar, 2)
         layout.addWidget(self.text, 3)
-        self.setAccessibleName("Input level")
+        self.set_name(name)
         self.level: Level | None = None
+
+    def set_name(self, name: str) -> None:
+        """What a screen reader calls this meter (two meters on a call: you, the call)."""
+        self.setAccessibleName(name)
+        self.text.setAccessibleName(name)
+        self.bar.setAccessibleName(f"{name} bar")
 
     def set_level(self, level: Level | None) -> None:
         self.level = level

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -68,6 +69,29 @@ class NewInterviewScreen(QWidget):
         remembered.setProperty("role", "muted")
         remembered.setWordWrap(True)
 
+        # A remote interview: the other buddy is on a video call from this computer.
+        self.on_call = QCheckBox(
+            "On a video ca&ll (the other buddy is heard through this computer)"
+        )
+        self.on_call.setAccessibleName("On a call")
+        self.on_call.setAccessibleDescription(
+            "Records this computer's microphone and the call's sound as two channels, so each "
+            "voice gets the right name"
+        )
+        self.here = QComboBox()
+        self.here.setAccessibleName("Who is at this computer")
+        self.here.setAccessibleDescription("Their voice is the microphone; the other is the call")
+        self.here.addItem("The interviewer", "interviewer")
+        self.here.addItem("The interviewee", "interviewee")
+        self.here.setEnabled(False)
+        self.on_call.toggled.connect(self.here.setEnabled)
+        self.call_note = QLabel(
+            "The call's sound is recorded from this computer's speakers or headset output. "
+            "Use the same output for the whole call."
+        )
+        self.call_note.setProperty("role", "muted")
+        self.call_note.setWordWrap(True)
+
         self.script = QComboBox()
         self.script.setAccessibleName("Interview script")
         self.script.setAccessibleDescription("The questions the interviewer will ask")
@@ -82,13 +106,19 @@ class NewInterviewScreen(QWidget):
             ("&Title:", self.title),
             ("Inter&viewer (asks):", self.interviewer),
             ("Interview&ee (answers):", self.interviewee),
+            ("", self.on_call),
+            ("At this co&mputer:", self.here),
             ("&Script:", self.script),
             ("&Questions:", self.preview),
         ):
+            if not text:
+                form.addRow("", field)
+                continue
             label = QLabel(text)
             label.setBuddy(field)
             form.addRow(label, field)
         form.insertRow(3, "", remembered)
+        form.insertRow(6, "", self.call_note)
 
         self.consent = ConsentForm()
         self.interviewer.textChanged.connect(self._names_changed)
@@ -137,6 +167,8 @@ class NewInterviewScreen(QWidget):
         """Fresh form, with the names and scripts known now."""
         for edit in (self.title, self.interviewer, self.interviewee):
             edit.clear()
+        self.on_call.setChecked(False)
+        self.here.setCurrentIndex(0)
         self.names.setStringList(self.services.known_names())
         self.script.blockSignals(True)
         self.script.clear()
@@ -154,7 +186,10 @@ class NewInterviewScreen(QWidget):
         self.title.setFocus()
 
     def _names_changed(self) -> None:
+        who, whom = self.interviewer.text().strip(), self.interviewee.text().strip()
         self.consent.set_names(self.interviewer.text(), self.interviewee.text())
+        self.here.setItemText(0, f"The interviewer ({who})" if who else "The interviewer")
+        self.here.setItemText(1, f"The interviewee ({whom})" if whom else "The interviewee")
 
     def _selected_script(self) -> Script | None:
         script_id = self.script.currentData()
@@ -208,6 +243,8 @@ class NewInterviewScreen(QWidget):
                 interviewer=self.interviewer.text().strip(),
                 interviewee=self.interviewee.text().strip(),
                 script_id=self.script.currentData() or None,
+                on_call=self.on_call.isChecked(),
+                here_role=self.here.currentData() if self.on_call.isChecked() else "interviewer",
             )
             interview = self.consent.save(self.services, interview.id)
         except Exception as exc:

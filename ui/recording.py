@@ -13,7 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.audio.call_capture import CallLevelMonitor
 from app.audio.monitor import LevelMonitor
+from app.errors import CallAudioUnavailable
 from app.services import Services
 from ui import tasks
 
@@ -27,7 +29,10 @@ class RecordingSession(QObject):
     """One take of one interview, driven from the UI."""
 
     level = Signal(object)  # app.audio.levels.Level
+    call_level = Signal(object)  # the call's channel, on a call take
     event = Signal(str, str)  # kind ("device-stopped", "disk-full", ...), message
+    #: The take goes on: "call-unavailable" (microphone only), "call-stopped" (call channel lost)
+    notice = Signal(str, str)
     state_changed = Signal(str)  # starting, recording, paused, stopping, stopped, failed
     stopped = Signal(object)  # RecordingResult
     failed = Signal(object)  # the exception that stopped start() or stop()
@@ -43,6 +48,7 @@ class RecordingSession(QObject):
         device: str | int | None = None,
         recorder_factory: RecorderFactory | None = None,
         stream_factory: StreamFactory | None = None,
+        loopback: Callable[[], Any] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -55,6 +61,9 @@ class RecordingSession(QObject):
             on_level=self.level.emit,  # emitted on the writer thread, queued to ours
             on_event=self._on_event,
             stream_factory=stream_factory,
+            on_call_level=self.call_level.emit,  # writer thread, queued to ours
+            on_notice=self.notice.emit,
+            **({"loopback": loopback} if loopback is not None else {}),
         )
         self.state = "idle"
         self.result: Any = None
@@ -151,6 +160,11 @@ class RecordingSession(QObject):
         return self.recorder.elapsed_s
 
     @property
+    def on_call(self) -> bool:
+        """True when the take records the call's sound as a second channel."""
+        return bool(getattr(self.recorder, "on_call", False))
+
+    @property
     def active(self) -> bool:
         return self.state in ("starting", "recording", "paused", "stopping")
 
@@ -186,6 +200,8 @@ class MicCheck(QObject):
     """Shows the input's level without recording: a Qt face on the core's LevelMonitor."""
 
     level = Signal(object)
+    call_level = Signal(object)  # on a call: the call's sound, checked as well
+    call_note = Signal(str)  # on a call: why the call's sound cannot be checked (or "")
     failed = Signal(object)
     running_changed = Signal(bool)
 
@@ -197,30 +213,53 @@ class MicCheck(QObject):
         *,
         device: Any = None,
         stream_factory: StreamFactory | None = None,
+        call: bool = False,
+        loopback: Callable[[], Any] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.monitor = LevelMonitor(device=device, stream_factory=stream_factory)
+        self.call_monitor = CallLevelMonitor(find=loopback) if call else None
         self.device_name = ""
         self.running = False
         self._timer = QTimer(self)
         self._timer.setInterval(self.POLL_MS)
-        self._timer.timeout.connect(lambda: self.level.emit(self.monitor.level))
+        self._timer.timeout.connect(self._poll)
+
+    def _poll(self) -> None:
+        self.level.emit(self.monitor.level)
+        if self.call_monitor is not None and self.call_monitor.name:
+            self.call_level.emit(self.call_monitor.level)
 
     def start(self) -> tasks.Task:
-        def opened(device: Any) -> None:
+        def open_both() -> tuple[Any, str]:
+            device = self.monitor.start()
+            note = ""
+            if self.call_monitor is not None:
+                try:
+                    self.call_monitor.start()
+                except CallAudioUnavailable as exc:
+                    note = f"{exc.message} {exc.hint}".strip()
+            return device, note
+
+        def opened(result: tuple[Any, str]) -> None:
+            device, note = result
             self.device_name = device.name
             self.running = True
             self._timer.start()
             self.running_changed.emit(True)
+            if self.call_monitor is not None:
+                self.call_note.emit(note)
 
         return tasks.run_task(
-            "microphone check", self.monitor.start, on_success=opened, on_failure=self.failed.emit
+            "microphone check", open_both, on_success=opened, on_failure=self.failed.emit
         )
 
     def stop(self) -> None:
         self._timer.stop()
         self.monitor.stop()
+        if self.call_monitor is not None:
+            self.call_monitor.stop()
         if self.running:
             self.running = False
             self.running_changed.emit(False)

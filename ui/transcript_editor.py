@@ -29,6 +29,7 @@ from app.models import Recording, Segment
 from app.notices import Change
 from app.services import Services
 from app.takes import usable_takes
+from ui import tasks
 from ui.announce import announce
 from ui.editor_toolbar import make_action, make_toolbar, reserve_width, together
 from ui.errors import show_error
@@ -395,12 +396,34 @@ class TranscriptEditor(QWidget):
         return next((t for t in self.takes if t.id == recording_id), None)
 
     def _use_take(self, take: Recording | None) -> None:
-        """Point the player at one take's file (segments' times are on its timeline)."""
+        """Point the player at one take's file (segments' times are on its timeline).
+
+        A two-channel (call) take plays as one mono mix, both voices in both ears. Making the
+        mix reads the whole take, so it runs in the background once; until it is ready the
+        take's own file plays (the voices then come one from each side)."""
         self._take_of_player = take.id if take is not None else None
-        path: Path | None = self.services.audio_file(take) if take is not None else None
+        path: Path | None = None
+        if take is not None:
+            ready = self.services.playback_ready(take)
+            path = self.services.playback_file(take) if ready else self.services.audio_file(take)
+            if not ready:
+                self._mix_in_background(take)
         if self.player.source != path:
             self.player.set_source(path)
         self._on_position(0.0)
+
+    def _mix_in_background(self, take: Recording) -> None:
+        def ready(path: Path) -> None:
+            # The user may have moved on, or be listening: switch only when it is harmless.
+            if self._take_of_player == take.id and not self.player.is_playing:
+                self.player.set_source(path)
+
+        tasks.run_task(
+            "mix the take for playback",
+            lambda: self.services.playback_file(take),
+            on_success=ready,
+            on_failure=lambda error: show_error(self, error),
+        )
 
     def toggle_play(self) -> None:
         if self.player.is_playing:

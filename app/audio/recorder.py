@@ -10,6 +10,13 @@ the audio callback wait:
 
 The database row exists, with status "recording", before the first frame, and the file is
 locked while it is written: ``app.audio.recovery`` repairs any unlocked take left in that state.
+
+On a call (``interview.on_call``) a second stream, the computer's sound output, is read by
+``app.audio.call_capture`` on its own thread into the same queue; the take is then two channels
+(0: the microphone, the person at this laptop; 1: the call, the other person), paired by
+``app.audio.channel_align``. Where the output cannot be recorded the take is the microphone
+alone and ``call.note`` says why; when the output vanishes mid-take the call channel turns to
+silence (never the microphone) and ``on_notice("call-stopped", ...)`` says so.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ from typing import Any, Literal
 import numpy as np
 
 from app.audio import levels, takes
+from app.audio.call_capture import Loopback, find_loopback
+from app.audio.call_channel import CallChannel, NoticeHandler
 from app.audio.devices import (
     InputDevice,
     InputStreamLike,
@@ -59,7 +68,7 @@ SYNC_INTERVAL_S = 0.5
 STREAM_CLOSE_TIMEOUT_S = 3.0
 
 State = Literal["idle", "recording", "paused", "stopping", "stopped"]
-#: (kind, message), kind one of "device-stopped", "disk-full", "write-failed".
+#: (kind, message), kind one of "device-stopped", "disk-full", "write-failed": the take ended.
 EventHandler = Callable[[str, str], None]
 
 
@@ -107,6 +116,10 @@ class Recorder:
         latency: float | str = "high",
         watchdog_timeout_s: float = WATCHDOG_TIMEOUT_S,
         sync_interval_s: float = SYNC_INTERVAL_S,
+        call: bool | None = None,
+        loopback: Callable[[], Loopback] = find_loopback,
+        on_call_level: LevelHandler | None = None,
+        on_notice: NoticeHandler | None = None,
     ) -> None:
         self._store = store
         self._paths = paths
@@ -123,10 +136,23 @@ class Recorder:
         self._latency = latency
         self._watchdog_s = watchdog_timeout_s
         self._sync_s = sync_interval_s
+        interview = store.interview(interview_id)
         # Question count bounds next_question(); 0 means the interview has no script.
-        self._question_count = len(store.interview(interview_id).questions)
+        self._question_count = len(interview.questions)
+        self._on_call_level = on_call_level
 
         self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        wanted = interview.on_call if call is None else call
+        #: The call's side of a call take (None: not a call).
+        self.call: CallChannel | None = None
+        if wanted:
+            self.call = CallChannel(
+                self._queue,
+                find=loopback,
+                roles=[interview.here_role, interview.call_role],
+                clock=clock,
+                on_notice=on_notice,
+            )
         self._state: State = "idle"
         self._state_lock = threading.Lock()  # never taken by the audio callback
         self._finished = threading.Event()
@@ -159,6 +185,15 @@ class Recorder:
     @property
     def level(self) -> levels.Level:
         return self._take.level if self._take else levels.SILENT
+
+    @property
+    def call_level(self) -> levels.Level:
+        return self._take.call_level if self._take else levels.SILENT
+
+    @property
+    def on_call(self) -> bool:
+        """True when this take records the call's sound as its second channel."""
+        return self.call is not None and self.call.recording
 
     @property
     def question_index(self) -> int:
@@ -194,7 +229,9 @@ class Recorder:
         if self._state != "idle":
             raise RuntimeError("A Recorder records one take; make a new one for the next.")
         device = self._resolve_device()
-        channels = max(1, min(self._channels, 2, device.channels))
+        # On a call the microphone is one channel and the call the other.
+        mic_channels = 1 if self.call else max(1, min(self._channels, 2, device.channels))
+        channels = 2 if self.call else mic_channels
         rate = int(self._samplerate or round(device.default_samplerate))
         takes.check_free_space(
             self._paths.audio,
@@ -202,8 +239,10 @@ class Recorder:
             rate=rate,
             free_space=self._free_space,
         )
-        stream = self._open_stream(device, rate, channels)
+        stream = self._open_stream(device, rate, mic_channels)
         try:
+            if self.call is not None and not self.call.open(rate):
+                channels = 1  # the take goes on with the microphone alone; call.note says why
             writer, path, relative = takes.create_take_file(
                 self._store,
                 self._paths,
@@ -214,6 +253,7 @@ class Recorder:
             )
         except BaseException:
             stream.close()
+            self._close_call()
             raise
         self.device, self.samplerate, self.channels = device, rate, channels
         self._stream, self.path = stream, path
@@ -227,12 +267,14 @@ class Recorder:
                 status="recording",
                 sample_rate=rate,
                 channels=channels,
-                device=device.name,
+                device=self.call.describe(device.name) if self.call else device.name,
+                channel_roles=self.call.roles if self.on_call and self.call else None,
             )
             self.recording_id = record.id
             self._store.add_marker(record.id, Marker(kind="question", time_s=0.0, question_index=0))
         except BaseException:
             stream.close()
+            self._close_call()
             writer.close()
             takes.release_lock(self._lock_fd)
             path.unlink(missing_ok=True)  # no row points at it (or the row says "recording")
@@ -248,6 +290,9 @@ class Recorder:
             save_marker=lambda marker: self._store.add_marker(recording_id, marker),
             on_level=self._on_level,
             on_failure=self._writer_failed,
+            aligner=self.call.aligner if self.call else None,
+            on_call_level=self._on_call_level,
+            on_call_lost=self.call.stopped if self.call else None,
             consumers=self._consumers,
         )
         self._last_callback = self._started_at = self._clock()
@@ -260,6 +305,10 @@ class Recorder:
             message = f"The input '{device.name}' would not start ({exc})."
             self._end(status="stopped-early", message=message, event=None)
             raise DeviceFormatRefused(f"{message}\n{self._device_list()}") from exc
+
+    def _close_call(self) -> None:
+        if self.call is not None:
+            self.call.close()
 
     def _resolve_device(self) -> InputDevice:
         if isinstance(self._device_spec, InputDevice):
@@ -399,6 +448,7 @@ class Recorder:
         try:
             if self._stream is not None:
                 close_stream(self._stream, timeout_s=STREAM_CLOSE_TIMEOUT_S)
+            self._close_call()  # its last blocks are queued before "stop"
             self._queue.put(("stop", self._clock()))
             if take is not None and writer_thread is not threading.current_thread():
                 take.join()
@@ -420,6 +470,11 @@ class Recorder:
         take = self._take
         frames = take.frames if take else 0
         duration = frames / self.samplerate
+        # A call take that lost (or never had) the call's sound says so wherever it is shown.
+        if self.call is not None:
+            message = " ".join(
+                part for part in (message, self.call.note, self.call.message) if part
+            )
         try:
             self._store.update_recording(
                 self.recording_id, status=status, duration_s=duration, message=message

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from app.audio import levels
+from app.audio.channel_align import ChannelAligner, CopyGuard
 from app.audio.wav_writer import AudioWriter
 from app.models import Marker
 
@@ -39,7 +40,8 @@ BlockConsumer = Callable[[np.ndarray, int], None]
 
 class TakeWriter:
     """Consumes ``feed`` items: ("audio", block, overflowed, stamp), ("question", index),
-    ("pause", stamp), ("resume", stamp), ("stop", stamp)."""
+    ("pause", stamp), ("resume", stamp), ("stop", stamp); on a call also ("call", mono frames,
+    stamp) and ("call-lost", stamp), paired with the microphone by ``aligner``."""
 
     def __init__(
         self,
@@ -52,10 +54,19 @@ class TakeWriter:
         save_marker: Callable[[Marker], object],
         on_level: LevelHandler | None = None,
         on_failure: Callable[[OSError], None] | None = None,
+        aligner: ChannelAligner | None = None,
+        on_call_level: LevelHandler | None = None,
+        on_call_lost: Callable[[float], None] | None = None,
         consumers: Sequence[BlockConsumer] = (),
     ) -> None:
         self._writer = writer
         self._consumers = tuple(consumers)
+        self._aligner = aligner
+        self._guard = CopyGuard(samplerate) if aligner is not None else None
+        self._on_call_level = on_call_level
+        self._on_call_lost = on_call_lost
+        self.call_level = levels.SILENT
+        self._call_marked = False
         self._feed = feed
         self.samplerate = samplerate
         self._clock = clock
@@ -137,13 +148,17 @@ class TakeWriter:
                 self.level = levels.measure(
                     block, seconds=len(block) / self.samplerate, previous=self.level
                 )
+                if paused_at is None and overflowed:
+                    self._remember(Marker(kind="overflow", time_s=self.position_s))
+                if self._aligner is not None:
+                    # The file's frames follow once the call's matching frames are in.
+                    paired = self._aligner.push_mic(block, stamp=stamp, keep=paused_at is None)
+                    self._write_all(paired)
+                elif paused_at is None:
+                    self._write(block)
                 if paused_at is None:
-                    if overflowed:
-                        self._remember(Marker(kind="overflow", time_s=self.position_s))
-                    self._writer.write(block)
-                    self.frames += len(block)
+                    self.frames += len(block)  # the take's timeline, held frames included
                     self.max_lag_s = max(self.max_lag_s, self._clock() - stamp)
-                    self._hand_on(block)
                 seen += len(block)
                 if seen >= level_due:
                     self._tell_level()
@@ -158,18 +173,81 @@ class TakeWriter:
             elif kind == "resume" and paused_at is not None:
                 self._remember_pause(paused_at, item[1])
                 paused_at = None
+            elif kind == "call":
+                self._take_call(item[1], item[2])
+            elif kind == "call-lost":
+                self._call_lost()
             elif kind == "stop":
                 if paused_at is not None:
                     self._remember_pause(paused_at, item[1])
+                if self._aligner is not None:
+                    self._write_all(self._aligner.flush())
+                    if not self._aligner.call_alive and not self._call_marked:
+                        # The call's last frames reached the end of the take.
+                        self._mark_call_lost(self._writer.frames)
                 return
 
-    def _hand_on(self, block: np.ndarray) -> None:
-        # Only what reached the file goes on, so listeners share the file's timeline.
+    def _write(self, block: np.ndarray) -> None:
+        """Every block that goes into the file passes here (frames x channels, float32)."""
+        self._writer.write(block)
+        # Only what reached the file goes on, so listeners share the file's timeline (on a
+        # call, both channels, aligned).
         for consumer in self._consumers:
             try:
                 consumer(block, self.samplerate)
             except Exception:
                 log.exception("A block consumer failed")
+
+    def _write_all(self, blocks: list[np.ndarray]) -> None:
+        for block in blocks:
+            self._write(block)
+        if self._aligner is None or not blocks:
+            return
+        if self._guard is not None and self._guard.check(blocks):
+            log.warning(
+                "The call channel became a copy of the microphone (correlation %.3f)",
+                self._guard.last_correlation,
+            )
+            # The call channel is not the call from where the copying began: mark it there,
+            # though the file holds the copy up to now (it cannot be unwritten).
+            self._mark_call_lost(self._guard.copy_from or 0)
+            self._guard = None  # once is enough: from here the call channel is silence
+            self._call_lost(copy=True)
+        silent_from = self._aligner.silent_from
+        if silent_from is not None and not self._call_marked:
+            self._mark_call_lost(silent_from)
+
+    def _mark_call_lost(self, frame: int) -> None:
+        """The call channel is silence from ``frame`` of the file on (aligned output and file
+        frames are the same count on a call take)."""
+        self._call_marked = True
+        self._remember(Marker(kind="call-lost", time_s=frame / self.samplerate))
+
+    def _take_call(self, samples: np.ndarray, stamp: float) -> None:
+        assert self._aligner is not None, "call audio on a take without a call channel"
+        self.call_level = levels.measure(
+            samples, seconds=len(samples) / self.samplerate, previous=self.call_level
+        )
+        if self._on_call_level is not None:
+            try:
+                self._on_call_level(self.call_level)
+            except Exception:
+                log.exception("A call level listener failed")
+        self._write_all(self._aligner.push_call(samples, stamp=stamp))
+
+    def _call_lost(self, *, copy: bool = False) -> None:
+        """The call's stream ended (``copy``: it was found copying the microphone, so what it
+        still holds is not the call either)."""
+        if self._aligner is None or not self._aligner.call_alive:
+            return  # told once, however it was noticed
+        at = self.position_s
+        self._write_all(self._aligner.call_lost(keep_buffered=not copy))
+        self.call_level = levels.SILENT
+        if self._on_call_lost is not None:
+            try:
+                self._on_call_lost(at)
+            except Exception:
+                log.exception("A call-lost listener failed")
 
     def _tell_level(self) -> None:
         if self._on_level is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.context import AppContext
 from app.errors import InvalidInput
-from app.models import SCOPES, Interview
+from app.models import ROLES, SCOPES, Interview
 from app.services import Services
 
 
@@ -21,6 +21,8 @@ def interview_json(interview: Interview, services: Services | None = None) -> di
         "created_at": interview.created_at.isoformat(),
         "updated_at": interview.updated_at.isoformat(),
         "questions": interview.questions,
+        "on_call": interview.on_call,
+        "here": interview.here_role,
         "participants": [],
     }
     for p in interview.participants:
@@ -43,6 +45,8 @@ def interview_json(interview: Interview, services: Services | None = None) -> di
                 "status": r.status,
                 "source": r.source,
                 "duration_s": round(r.duration_s, 3),
+                "channels": r.channels,
+                "channel_roles": r.channel_roles,
                 "markers": [
                     {"kind": m.kind, "time_s": m.time_s, "question_index": m.question_index}
                     for m in r.markers
@@ -76,6 +80,8 @@ def cmd_new(args: argparse.Namespace, ctx: AppContext) -> int:
         interviewer=args.interviewer,
         interviewee=args.interviewee,
         script_id=args.script,
+        on_call=args.call,
+        here_role=args.here,
     )
     if args.json:
         print(json.dumps(interview_json(interview), indent=2))
@@ -106,6 +112,8 @@ def cmd_show(args: argparse.Namespace, ctx: AppContext) -> int:
         return 0
     print(f"Interview {interview.id}: {interview.title}")
     print(f"  status: {interview.status}   script: {interview.script_id or '(none)'}")
+    if interview.on_call:
+        print(f"  on a call: the {interview.here_role} is at this computer")
     for p in data["participants"]:
         scopes = ", ".join(p["consent"]) or "no consent recorded"
         print(f"  {p['role']}: {p['name']}  [{scopes}]")
@@ -116,6 +124,8 @@ def cmd_show(args: argparse.Namespace, ctx: AppContext) -> int:
             f"  take {r['id']}: {r['status']}, {r['duration_s']:.1f} s, "
             f"{sum(m['kind'] == 'question' for m in r['markers'])} question markers, {r['file']}"
         )
+        if r["channel_roles"]:
+            print(f"    channels: {', '.join(r['channel_roles'])}")
         if r["message"]:
             print(f"    {r['message']}")
     t = data["transcript"]
@@ -164,6 +174,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--interviewer", required=True, help="name of the person asking")
     p.add_argument("--interviewee", required=True, help="name of the person answering")
     p.add_argument("--script", help="interview script id (see 'scripts list')")
+    p.add_argument(
+        "--call",
+        action="store_true",
+        help="the pair talk over a video call: record this computer's microphone and the "
+        "call's sound as two channels",
+    )
+    p.add_argument(
+        "--here",
+        choices=ROLES,
+        default="interviewer",
+        help="on a call, who is at this computer (default: interviewer)",
+    )
     p.add_argument("--json", action="store_true", help="print machine-readable output")
     p.set_defaults(handler=cmd_new)
 

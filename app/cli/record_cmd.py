@@ -105,10 +105,15 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
         events.append((kind, message))
         done.set()
 
+    def on_notice(kind: str, message: str) -> None:
+        # The take goes on: say it on its own line, above the meter.
+        print(f"\r{' ' * 79}\r{message}", flush=True)
+
     recorder = services.recorder(
         interview.id,
         device=args.device if args.device is not None else (ctx.settings.input_device or None),
         on_event=on_event,
+        on_notice=on_notice,
     )
     meter = sys.stdout.isatty()
     live = None
@@ -134,6 +139,10 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
             f"{recorder.samplerate} Hz. Press Enter for the next question, Ctrl-C to stop.",
             flush=True,
         )
+        if recorder.on_call:
+            print(
+                "On a call: channel 1 is your microphone, channel 2 the call's sound.", flush=True
+            )
         if questions:
             _say_question(recorder.question_index, questions)
         threading.Thread(
@@ -229,8 +238,13 @@ def _draw_meter(recorder: Recorder, question_count: int) -> None:
         note = "paused"
     total = f"/{question_count}" if question_count else ""
     db = f"{level.rms_db:5.0f}" if level.rms_db > levels.FLOOR_DBFS else " -inf"
+    call = ""
+    if recorder.on_call:  # the call's side has its own level (a short bar: one line in all)
+        call_db = recorder.call_level.rms_db
+        call_fill = int(8 * max(0.0, min(1.0, 1 - call_db / METER_FLOOR_DB)))
+        call = f" call [{'#' * call_fill}{'-' * (8 - call_fill)}]"
     line = (
-        f"\r{format_clock(recorder.elapsed_s):>7} [{bar}] {db} dBFS  "
+        f"\r{format_clock(recorder.elapsed_s):>7} [{bar}] {db} dBFS{call}  "
         f"Q{recorder.question_index + 1}{total}  {note:<10}"
     )
     print(line, end="", flush=True)

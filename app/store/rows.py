@@ -45,6 +45,8 @@ def interview(row: dict[str, Any]) -> Interview:
         updated_at=from_iso(row["updated_at"]),
         notes=row["notes"] or "",
         questions=json.loads(row["questions"] or "[]"),
+        on_call=bool(row.get("on_call") or 0),
+        here_role=row.get("here_role") or "interviewer",
     )
 
 

@@ -261,6 +261,26 @@ def m014_i9voice_voice_samples(db: Database) -> None:
 
 
 @migrations()
+def m011_i9remote_calls(db: Database) -> None:
+    """Interviews held over a video call, and which participant each channel of a take carries.
+
+    ``on_call``: 1 when the pair talk over a call, so a take records two channels (this
+    laptop's microphone and the call's sound). ``here_role``: the role of the person at this
+    laptop, whose voice is the microphone channel. ``recordings.channel_roles`` (JSON list of
+    one role per channel, "" when the channels are not one person each) comes with the voice
+    samples migration; it is added here only for a database that somehow lacks it.
+    """
+    interviews = db["interviews"]
+    if "on_call" not in interviews.columns_dict:
+        interviews.add_column("on_call", int, not_null_default=0)
+    if "here_role" not in interviews.columns_dict:
+        interviews.add_column("here_role", str, not_null_default="interviewer")
+    # Guarded: the voice side of the same feature may add this column in its own migration.
+    if "channel_roles" not in db["recordings"].columns_dict:
+        db["recordings"].add_column("channel_roles", str, not_null_default="")
+
+
+@migrations()
 def m015_i11live_live_transcripts(db: Database) -> None:
     """What live transcription made of a take while it was recorded, kept as it arrives so a
     crash mid-take keeps the text with the audio. Times are on the take's own timeline."""

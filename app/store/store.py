@@ -110,8 +110,11 @@ class Store:
         interviewee: str,
         script_id: str | None = None,
         questions: Sequence[str] = (),
+        on_call: bool = False,
+        here_role: str = "interviewer",
     ) -> Interview:
         title, interviewer, interviewee = title.strip(), interviewer.strip(), interviewee.strip()
+        _check_role(here_role)
         if not title:
             raise InvalidInput("The interview needs a title.", "Give it a short title.")
         if not interviewer or not interviewee:
@@ -132,6 +135,8 @@ class Store:
                         "updated_at": stamp,
                         "notes": "",
                         "questions": json.dumps(list(questions)),
+                        "on_call": int(on_call),
+                        "here_role": here_role,
                     }
                 )
                 .last_pk
@@ -196,6 +201,8 @@ class Store:
         notes: str | None = None,
         status: str | None = None,
         questions: Sequence[str] | None = None,
+        on_call: bool | None = None,
+        here_role: str | None = None,
     ) -> Interview:
         self.interview(interview_id)  # NotFound early
         changes: dict[str, object] = {"updated_at": rows.to_iso(rows.now())}
@@ -209,6 +216,11 @@ class Store:
             changes["status"] = status
         if questions is not None:
             changes["questions"] = json.dumps(list(questions))
+        if on_call is not None:
+            changes["on_call"] = int(on_call)
+        if here_role is not None:
+            _check_role(here_role)
+            changes["here_role"] = here_role
         self.db["interviews"].update(interview_id, changes)
         return self.interview(interview_id)
 
@@ -287,6 +299,7 @@ class Store:
         duration_s: float = 0.0,
         original_name: str = "",
         device: str = "",
+        channel_roles: Sequence[str] | None = None,
     ) -> Recording:
         self.interview(interview_id)
         rec_id = (
@@ -304,6 +317,7 @@ class Store:
                     "original_name": original_name,
                     "device": device,
                     "message": "",
+                    "channel_roles": _roles_json(channel_roles),
                 }
             )
             .last_pk
@@ -319,6 +333,7 @@ class Store:
         message: str | None = None,
         sample_rate: int | None = None,
         channels: int | None = None,
+        channel_roles: Sequence[str] | None = None,
     ) -> Recording:
         changes = {
             k: v
@@ -328,6 +343,7 @@ class Store:
                 "message": message,
                 "sample_rate": sample_rate,
                 "channels": channels,
+                "channel_roles": None if channel_roles is None else _roles_json(channel_roles),
             }.items()
             if v is not None
         }
@@ -643,3 +659,17 @@ class Store:
             ]
             self.db["voice_samples"].delete_where(where, [interview_id, participant_id])
         return old
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise InvalidInput(f"Unknown role '{role}'.", f"Use {' or '.join(ROLES)}.")
+
+
+def _roles_json(roles: Sequence[str] | None) -> str:
+    """Channel roles as stored: a JSON list of interview roles; "" when none are known."""
+    if not roles:
+        return ""
+    for role in roles:
+        _check_role(role)
+    return json.dumps(list(roles))

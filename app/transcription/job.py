@@ -28,8 +28,9 @@ from app.errors import (
     NothingToTranscribe,
     TranscriptionFailed,
 )
-from app.models import Interview, Recording, Segment, Transcript
+from app.models import Interview, Recording, Role, Segment, Transcript
 from app.paths import Paths
+from app.speakers.call_lost import attribute_around_call_loss, call_lost_at
 from app.speakers.embed import Embedder
 from app.speakers.samples import load_samples
 from app.speakers.take import speakers_for_take
@@ -77,23 +78,28 @@ def _speakers(
     text rule's speakers rather than throwing away a finished transcription.
     """
     roles = recording.channel_roles if recording.channels == len(recording.channel_roles) else []
-    try:
+    names: dict[Role, str] = {
+        "interviewer": interview.interviewer.name if interview.interviewer else "Interviewer",
+        "interviewee": interview.interviewee.name if interview.interviewee else "Interviewee",
+    }
+
+    def speakers_of(part: Sequence[Segment], by_channel: bool) -> list[Segment]:
         return speakers_for_take(
-            segments,
+            part,
             audio,
-            names={
-                "interviewer": interview.interviewer.name
-                if interview.interviewer
-                else "Interviewer",
-                "interviewee": interview.interviewee.name
-                if interview.interviewee
-                else "Interviewee",
-            },
-            samples=load_samples(store, paths, interview),
-            channels=load_channels(paths.data / recording.path) if roles else None,
-            channel_roles=roles,
+            names=names,
+            samples=samples,
+            channels=channels if by_channel else None,
+            channel_roles=roles if by_channel else (),
             embedder=embedder,
         )
+
+    try:
+        samples = load_samples(store, paths, interview)
+        channels = load_channels(paths.data / recording.path) if roles else None
+        # A call take whose call channel stopped part-way: voices decide after that moment.
+        lost_at = call_lost_at(recording) if roles else None
+        return attribute_around_call_loss(segments, lost_at, speakers_of)
     except BuddyError:
         raise
     except Exception:

@@ -23,6 +23,9 @@ import pytest
 from app.audio.devices import InputDevice
 
 SINK = "testsink"
+#: A call without hardware: what micsink plays is "the microphone" (its monitor is the default
+#: source); callsink is the default sink, so it is "what the call plays".
+MIC_SINK, CALL_SINK = "micsink", "callsink"
 PULSE_START_TIMEOUT_S = 15.0
 
 
@@ -153,15 +156,28 @@ class PulseSink:
     env: dict[str, str]  # give this to every subprocess that imports sounddevice
     root: Path
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    modules: dict[str, str] = field(default_factory=dict)  # sink name -> PulseAudio module id
 
-    def play(self, path: Path) -> subprocess.Popen[bytes]:
-        """Start playing ``path`` into the sink; the caller waits for or kills it."""
+    def play(self, path: Path, *, sink: str = SINK) -> subprocess.Popen[bytes]:
+        """Start playing ``path`` into ``sink``; the caller waits for or kills it."""
         return subprocess.Popen(
-            ["paplay", "-d", SINK, str(path)],
+            ["paplay", "-d", sink, str(path)],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+
+    def pactl(self, *args: str) -> str:
+        done = subprocess.run(
+            ["pactl", *args], env=self.env, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"pactl {' '.join(args)} failed: {done.stderr.strip()}")
+        return done.stdout.strip()
+
+    def unload(self, sink: str) -> None:
+        """Make ``sink`` vanish, as an unplugged headset does."""
+        self.pactl("unload-module", self.modules.pop(sink))
 
     def close(self) -> None:
         for proc in reversed(self.processes):
@@ -175,8 +191,9 @@ class PulseSink:
         self.processes.clear()
 
 
-def start_pulse(root: Path, *, rate: int = 16000) -> PulseSink:
-    """Start PulseAudio (as root it only warns) with a null sink, and a low-latency reader.
+def start_pulse(root: Path, *, rate: int = 16000, sinks: tuple[str, ...] = (SINK,)) -> PulseSink:
+    """Start PulseAudio (as root it only warns) with null sinks, and a low-latency reader on
+    each. The first sink's monitor is the default source; the last sink the default sink.
 
     Raises RuntimeError with the server's own words when it cannot start: tests must fail
     loudly, not skip, when the machine cannot give them a real input.
@@ -204,7 +221,6 @@ def start_pulse(root: Path, *, rate: int = 16000) -> PulseSink:
                 "--exit-idle-time=-1",
                 "--disable-shm=true",
                 "--load=module-native-protocol-unix",
-                f"--load=module-null-sink sink_name={SINK} rate={rate} channels=1",
             ],
             env=env,
             stdout=log,
@@ -222,22 +238,36 @@ def start_pulse(root: Path, *, rate: int = 16000) -> PulseSink:
                 "PulseAudio did not start:\n" + log_path.read_text(errors="replace")[-2000:]
             )
         time.sleep(0.1)
-    # Without a low-latency reader the null sink renders 2 s blocks and delays the first capture.
-    reader = subprocess.Popen(
-        ["parec", "-d", f"{SINK}.monitor", "--latency-msec=10"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    sink.processes.append(reader)
-    # A fresh null sink first renders in 2 s blocks: parec's first bytes come ~1.9 s late, and
-    # after them 10 ms chunks flow (measured). A recording started before then begins late,
-    # which a test would count as lost audio; so wait for the first bytes.
-    flowing = threading.Event()
-    threading.Thread(target=_drain, args=(reader, flowing), daemon=True).start()
-    if not flowing.wait(PULSE_START_TIMEOUT_S):
+    try:
+        for name in sinks:
+            sink.modules[name] = sink.pactl(
+                "load-module", "module-null-sink", f"sink_name={name}", f"rate={rate}", "channels=1"
+            )
+        sink.pactl("set-default-source", f"{sinks[0]}.monitor")
+        sink.pactl("set-default-sink", sinks[-1])
+    except RuntimeError:
         sink.close()
-        raise RuntimeError("PulseAudio started, but its null sink never delivered sound.")
+        raise
+    flows = []
+    for name in sinks:
+        # Without a low-latency reader a null sink renders 2 s blocks and delays the first
+        # capture by as much.
+        reader = subprocess.Popen(
+            ["parec", "-d", f"{name}.monitor", "--latency-msec=10"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        sink.processes.append(reader)
+        # A fresh null sink first renders in 2 s blocks: parec's first bytes come ~1.9 s late,
+        # and after them 10 ms chunks flow (measured). A recording started before then begins
+        # late, which a test would count as lost audio; so wait for the first bytes.
+        flowing = threading.Event()
+        threading.Thread(target=_drain, args=(reader, flowing), daemon=True).start()
+        flows.append(flowing)
+    if not all(flowing.wait(PULSE_START_TIMEOUT_S) for flowing in flows):
+        sink.close()
+        raise RuntimeError("PulseAudio started, but a null sink never delivered sound.")
     return sink
 
 
@@ -259,3 +289,48 @@ def pulse_sink_fixture(tmp_path: Path) -> Iterator[PulseSink]:
         yield sink
     finally:
         sink.close()
+
+
+@pytest.fixture(name="pulse_call")
+def pulse_call_fixture(tmp_path: Path) -> Iterator[PulseSink]:
+    """Two null sinks: ``MIC_SINK`` is the microphone, ``CALL_SINK`` what the call plays."""
+    try:
+        sink = start_pulse(tmp_path / "pulse", sinks=(MIC_SINK, CALL_SINK))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield sink
+    finally:
+        sink.close()
+
+
+# -- how well a recorded channel holds a known source ---------------------------------------
+
+
+def best_match(recorded: np.ndarray, source: np.ndarray) -> tuple[float, int]:
+    """(correlation, lag in frames) of ``source`` found inside ``recorded`` at its best lag.
+
+    The correlation is Pearson's over the stretch where the source sits: 1.0 means the channel
+    holds exactly that sound there (any gain), ~0 means it holds none of it.
+    """
+    recorded = np.asarray(recorded, np.float64).reshape(-1)
+    source = np.asarray(source, np.float64).reshape(-1)
+    size = 1 << int(np.ceil(np.log2(len(recorded) + len(source))))
+    spectrum = np.fft.rfft(recorded, size) * np.conj(np.fft.rfft(source, size))
+    xcorr = np.fft.irfft(spectrum, size)[: len(recorded)]
+    # The raw cross-correlation peaks where the source sits (a stretch normalised by its own
+    # energy would let a few quiet samples at the end win).
+    lag = int(np.argmax(np.abs(xcorr)))
+    piece = recorded[lag : lag + len(source)]
+    ref = source[: len(piece)]
+    if len(piece) < 2 or piece.std() == 0 or ref.std() == 0:
+        return 0.0, lag
+    return float(np.corrcoef(piece, ref)[0, 1]), lag
+
+
+def piece_matches(recorded: np.ndarray, source: np.ndarray, rate: int) -> np.ndarray:
+    """``best_match`` of each whole second of ``source`` in ``recorded``: one glitch (a busy
+    machine's 10 ms dropout in the sound server) then spoils one piece, not the whole."""
+    return np.array(
+        [best_match(recorded, source[k : k + rate])[0] for k in range(0, len(source) - rate, rate)]
+    )
