@@ -141,8 +141,8 @@ def _link_new(tmp: Path, path: Path) -> bool:
     return True
 
 
-def write_atomic(path: Path, text: str, *, force: bool = False) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically and return the path.
+def write_atomic(path: Path, text: str | bytes, *, force: bool = False) -> Path:
+    """Write ``text`` (UTF-8; bytes as they are) to ``path`` atomically and return the path.
 
     Without ``force`` an existing file is refused (``FileExists``). The folder must exist: a
     mistyped folder is far more likely than a wish to create one, so it is an
@@ -170,7 +170,7 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> Path:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         _lock(fd)  # held until the file is closed: tells clean_leftovers it is in use
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         if force:

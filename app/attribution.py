@@ -2,30 +2,22 @@
 
 Question markers are the spine: a segment belongs to the last question whose marker came before
 it. Straddling segments are cut at the word nearest the marker. Within each question, the words
-that echo the scripted question text are the interviewer reading it; the rest is the
+that put the question (read as scripted, or asked in the interviewer's own words up to its
+question mark) are the interviewer's; the rest is the
 interviewee's answer. Both can be corrected by hand afterwards.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
-from difflib import SequenceMatcher
 
 from app.models import Segment, Word
+from app.textrules import question_span
 
 #: People press "next question" a moment after they start reading; a segment starting this
 #: close before a marker belongs to the new question.
 MARKER_TOLERANCE_S = 0.6
-#: How similar the opening words must be to the scripted question to count as its reading.
-ECHO_THRESHOLD = 0.6
-
-_WORD_RE = re.compile(r"[^\w']+")
-
-
-def _norm(text: str) -> list[str]:
-    return [w for w in _WORD_RE.split(text.lower()) if w]
 
 
 def _join(words: list[Word]) -> str:
@@ -80,43 +72,39 @@ def question_index_at(time_s: float, marker_times: list[float]) -> int | None:
     return index
 
 
-def _echo_length(words: list[str], question: list[str]) -> int:
-    """How many leading transcript words are the question being read out (0 if none)."""
-    if not words or not question:
-        return 0
-    best_len, best_ratio = 0, 0.0
-    n = len(question)
-    for k in range(max(1, n - 3), min(len(words), n + 4) + 1):
-        ratio = SequenceMatcher(None, words[:k], question, autojunk=False).ratio()
-        if ratio > best_ratio + 1e-9:
-            best_len, best_ratio = k, ratio
-    return best_len if best_ratio >= ECHO_THRESHOLD else 0
-
-
 def _split_echo(group: list[Segment], question: str) -> tuple[list[Segment], list[Segment]]:
-    """Split a question's segments into (the interviewer's reading, the rest)."""
-    q_words = _norm(question)
+    """Split a question's segments into (the interviewer putting the question, the rest).
+
+    The rule is the one the exports use to keep the question out of the post
+    (``app.textrules.question_span``): the scripted wording read out, or the question asked
+    in the interviewer's own words up to its question mark.
+    """
     if group and all(s.words for s in group):
-        flat = [(si, w) for si, s in enumerate(group) for w in s.words]
-        echo = _echo_length([_norm(w.text)[0] if _norm(w.text) else "" for _, w in flat], q_words)
-        if not echo:
+        flat = [w for s in group for w in s.words]
+        span = question_span([w.text.strip() for w in flat], question)
+        if not span:
             return [], group
-        last_seg, _ = flat[echo - 1]
-        head = list(group[:last_seg])
-        tail = list(group[last_seg + 1 :])
-        words = group[last_seg].words
-        cut = echo - sum(len(s.words) for s in group[:last_seg])
-        head.append(_from_words(group[last_seg], words[:cut]))
-        if cut < len(words):
-            tail.insert(0, _from_words(group[last_seg], words[cut:]))
-        return head, tail
+        seen = 0
+        for si, seg in enumerate(group):
+            if seen + len(seg.words) >= span:
+                cut = span - seen
+                head = [*group[:si], _from_words(seg, seg.words[:cut])]
+                tail = list(group[si + 1 :])
+                if cut < len(seg.words):
+                    tail.insert(0, _from_words(seg, seg.words[cut:]))
+                return head, tail
+            seen += len(seg.words)
+        return group, []
     # Without word timings only whole segments can be attributed.
-    head = []
+    tokens = [t for s in group for t in s.text.split()]
+    span = question_span(tokens, question)
+    head, seen = [], 0
     for seg in group:
-        ratio = SequenceMatcher(None, _norm(seg.text), q_words, autojunk=False).ratio()
-        if ratio < ECHO_THRESHOLD:
+        count = len(seg.text.split())
+        if not span or seen + count > span:
             break
         head.append(seg)
+        seen += count
     return head, group[len(head) :]
 
 

@@ -364,6 +364,22 @@ class TranscriptEdits:
             index,
         )
 
+    def replace_name(self, interview_id: int, revision: int, wrong: str, right: str) -> Edited:
+        """A misspelt name replaced as a whole word everywhere (the post editor's offer)."""
+        from app.names import replace_word  # the name rules live with the names
+
+        count = 0
+
+        def change(s: list[Segment]) -> list[Segment]:
+            nonlocal count
+            result, count = replace_word(s, wrong, right)
+            return result
+
+        with self._lock:
+            edited = self._apply(interview_id, revision, f"Replace {wrong}", change)
+        edited.count = count
+        return edited
+
     def replace_all(
         self,
         interview_id: int,

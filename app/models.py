@@ -36,6 +36,8 @@ class Script:
     guide: str
     questions: list[Question]
     description: str = ""
+    #: Suggested tags for the posts made with this script.
+    tags: list[str] = field(default_factory=list)
 
     @property
     def suggested_minutes(self) -> float:

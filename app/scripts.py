@@ -5,6 +5,7 @@ A script file looks like::
     title: Monthly share
     guide: |
       A few sentences for the interviewer.
+    tags: [monthly share, our work]
     questions:
       - text: What have you been working on since last time?
         minutes: 3
@@ -29,6 +30,7 @@ from app.atomic import write_atomic
 from app.errors import InvalidInput, NotFound, ScriptInvalid
 from app.models import Question, Script
 from app.paths import resource
+from app.post import TAG_MAX_CHARS, normalise_tags
 from app.typed_names import clean_question, clean_title
 
 SUFFIX = ".yaml"
@@ -122,7 +124,10 @@ def parse_script(text: str, *, script_id: str, source: str = "script") -> Script
         unknown = set(raw) - {"text", "prompts", "minutes"}
         if unknown:
             raise _fail(
-                source, f"{where} has unknown field(s): {', '.join(sorted(unknown))}.", line
+                source,
+                f"{where} has {'an unknown field' if len(unknown) == 1 else 'unknown fields'}: "
+                f"{', '.join(sorted(unknown))}.",
+                line,
             )
         questions.append(
             Question(
@@ -131,12 +136,22 @@ def parse_script(text: str, *, script_id: str, source: str = "script") -> Script
                 minutes=float(minutes) if minutes is not None else None,
             )
         )
+    raw_tags = data.get("tags", []) or []
+    if not isinstance(raw_tags, list) or not all(
+        isinstance(t, str) and t.strip() and len(t.strip()) <= TAG_MAX_CHARS for t in raw_tags
+    ):
+        raise _fail(
+            source,
+            f"field 'tags' must be a list of short texts (at most {TAG_MAX_CHARS} characters).",
+            _line_of(node, "tags"),
+        )
     return Script(
         id=script_id,
         title=title.strip(),
         guide=guide.strip(),
         questions=questions,
         description=str(data.get("description", "") or "").strip(),
+        tags=normalise_tags(raw_tags),
     )
 
 
@@ -145,6 +160,8 @@ def dump_script(script: Script) -> str:
     if script.description:
         data["description"] = script.description
     data["guide"] = script.guide
+    if script.tags:
+        data["tags"] = list(script.tags)
     data["questions"] = []
     for q in script.questions:
         item: dict[str, Any] = {"text": q.text}
@@ -200,6 +217,7 @@ class ScriptLibrary:
             raise NotFound(
                 f"There is no interview script called '{script_id}'.",
                 "Run 'buddy-interviews scripts list' to see the scripts you have.",
+                ui_hint="Choose another script from the list of scripts.",
             )
         path, builtin = found
         return ScriptInfo(self._read(path, script_id), builtin, path)
@@ -234,6 +252,7 @@ class ScriptLibrary:
             title=new_title,
             guide=original.guide,
             description=original.description,
+            tags=list(original.tags),
             questions=[Question(q.text, list(q.prompts), q.minutes) for q in original.questions],
         )
         return self.save(copy)

@@ -32,9 +32,11 @@ from app.audio.takes import is_live
 from app.consent import changed_scopes, check_scopes, find_participant
 from app.context import AppContext
 from app.editing import TranscriptEdits
-from app.errors import InvalidInput, NotFound, NoTranscript
+from app.errors import BuddyError, Cancelled, InvalidInput, NotFound, NoTranscript
 from app.models import ROLES, Interview, Recording, Role, Script, Transcript, VoiceSample
+from app.names import steering_terms
 from app.notices import Change, Notices
+from app.post_services import PostServices
 from app.scripts import ScriptLibrary
 from app.settings import Settings
 from app.speakers import samples as voice_samples
@@ -47,12 +49,14 @@ from app.typed_names import MAX_TITLE, clean_name, clean_title
 
 if TYPE_CHECKING:
     from app.audio.recorder import Recorder
+    from app.publish.draft import PublishResult
+    from app.store.wordpress_drafts import WordPressDraft
     from app.transcription.live import LiveTranscriber, SegmentsCallback
 
 log = logging.getLogger(__name__)
 
 
-class Services:
+class Services(PostServices):
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.store = ctx.store
@@ -215,9 +219,9 @@ class Services:
         found = find_participant(interview, participant)
         changed_scopes((), add=add, withdraw=withdraw)  # unknown scopes refused first
         self.store.require_writable()
-        with self.store.transaction():
-            # The latest record is read in the same transaction as the write: another window
-            # changing it meanwhile makes SQLite refuse this one (locked), never lose that one.
+        with self.store.write_transaction():
+            # The write lock is taken before the latest record is read: another window's
+            # change lands before or after this one, never lost in between.
             interview = self.store.interview(interview_id)
             current = interview.consent_for(found.id)
             scopes = changed_scopes(current.scopes if current else (), add=add, withdraw=withdraw)
@@ -357,20 +361,27 @@ class Services:
         self, interview_id: int, participant: str | int, source: Path
     ) -> VoiceSample:
         """Keep a clip of that person alone (a file) as their voice sample."""
-        return voice_samples.import_sample(
+        self.store.require_writable()
+        sample = voice_samples.import_sample(
             self.store, self.paths, interview_id, participant, source
         )
+        self._notify("interview", interview_id)
+        return sample
 
     def save_voice_sample(
         self, interview_id: int, participant: str | int, audio: Any
     ) -> VoiceSample:
         """Keep recorded 16 kHz mono audio as that person's voice sample (replacing any)."""
-        return voice_samples.save_sample(self.store, self.paths, interview_id, participant, audio)
+        self.store.require_writable()
+        sample = voice_samples.save_sample(self.store, self.paths, interview_id, participant, audio)
+        self._notify("interview", interview_id)
+        return sample
 
     def delete_voice_sample(self, interview_id: int, participant: str | int) -> None:
-        found = voice_samples.find_participant(self.store.interview(interview_id), participant)
+        found = find_participant(self.store.interview(interview_id), participant)
         removed = self.store.delete_voice_sample(interview_id, found.id)  # type: ignore[arg-type]
         voice_samples.remove_files(self.paths, removed)
+        self._notify("interview", interview_id)
 
     def voice_clip(self, *, device: Any = None, stream_factory: Any = None) -> Any:
         """A microphone clip recorder for a voice sample (not started yet)."""
@@ -501,7 +512,10 @@ class Services:
             return self._engines[key]
 
     def live_transcriber(
-        self, *, on_segments: SegmentsCallback | None = None
+        self,
+        *,
+        on_segments: SegmentsCallback | None = None,
+        interview_id: int | None = None,
     ) -> LiveTranscriber | None:
         """A live transcriber for the next take, or None when the setting turns it off.
 
@@ -520,11 +534,15 @@ class Services:
             if key not in self._engines:
                 self._engines[key] = load_engine(name, model=model, paths=self.paths, cpu_threads=1)
             engine = self._engines[key]
+        glossary = list(settings.glossary)
+        if interview_id is not None:
+            # The same steering as the offline run: the live text may become the transcript.
+            glossary = steering_terms(self.store.interview(interview_id), glossary)
         return LiveTranscriber(
             self.store,
             engine,
             language=settings.language or None,
-            glossary=list(settings.glossary),
+            glossary=glossary,
             on_segments=on_segments,
         )
 
@@ -560,7 +578,12 @@ class Services:
         """Transcribe the interview's take; a take whose live transcription completed with
         the same engine and model is attributed from it instead of being run again."""
         settings = self.ctx.settings
-        self.store.interview(interview_id)
+        # The names typed in before recording (and the title's proper nouns) always steer
+        # recognition, on top of the glossary: that is what makes "Kieran" not "Karen".
+        terms = steering_terms(
+            self.store.interview(interview_id),
+            list(glossary) if glossary is not None else list(settings.glossary),
+        )
         self.store.require_writable()  # before minutes of work, not after
         loaded = self.engine(engine, model)
         # While the job runs, edits are refused with a message rather than replaced at its end.
@@ -573,7 +596,7 @@ class Services:
                     interview_id,
                     loaded,
                     language=language if language is not None else (settings.language or None),
-                    glossary=list(glossary) if glossary is not None else list(settings.glossary),
+                    glossary=terms,
                     discard_edits=discard_edits,
                     on_progress=on_progress,
                     should_cancel=should_cancel,
@@ -581,8 +604,10 @@ class Services:
                     on_note=on_note,
                     use_live=use_live,
                 )
-        except sqlite3.IntegrityError as exc:
-            if self.store.interview_exists(interview_id):
+        except (sqlite3.IntegrityError, BuddyError) as exc:
+            # Deleted meanwhile (another window or command): its audio or rows went away
+            # under the job; say that, not "the file does not exist" or a constraint.
+            if isinstance(exc, Cancelled) or self.store.interview_exists(interview_id):
                 raise
             raise NotFound(
                 f"Interview {interview_id} was deleted while it was being transcribed, so the "
@@ -626,6 +651,8 @@ class Services:
             raise InvalidInput(
                 f"Unknown flavour '{flavour}'.", f"Use {', '.join(export.FLAVOURS)}."
             )
+        if fmt == "markdown":
+            return self.render_post_markdown(interview_id, flavour=flavour, on_date=on_date)
         interview = self.store.interview(interview_id)
         transcript = self.require_transcript(interview_id)
         # Every included take, in order; captions run on one timeline across them.
@@ -637,7 +664,9 @@ class Services:
         )
 
     def check_can_publish(self, interview_id: int) -> None:
+        """Consent first, then every participant's approval of exactly this text."""
         export.check_publish_consent(self.store.interview(interview_id))
+        self.check_approved(interview_id)
 
     def export(
         self,
@@ -649,21 +678,94 @@ class Services:
         force: bool = False,
         on_date: Date | None = None,
     ) -> Path:
-        """Write an export file; refused unless both participants agreed to publish text."""
-        interview = self.store.interview(interview_id)
-        export.check_publish_consent(interview)
+        """Write an export file; refused unless both participants agreed to publish text, and
+        for the blog post unless both approved the text as it is now."""
+        self.check_can_export(interview_id, fmt)
         self.store.require_writable()  # the status change must not fail after the file is out
         day = on_date or Date.today()
         text = self.render(interview_id, fmt, flavour=flavour, on_date=day)
-        name = export.default_filename(fmt, interview, flavour=flavour, date=day)
+        name = self.export_filename(interview_id, fmt, flavour=flavour)
+        folder = None
         if out is None:
             folder = Path(self.ctx.settings.export_folder or Path.cwd())
-            target = folder / name
         elif out.is_dir():
-            target = out / name
-        else:
+            folder = out
+        if folder is None:
             target = out
+        elif fmt == "markdown" and flavour == "jekyll" and _is_jekyll_site(folder):
+            # A Jekyll draft lives in _drafts/ and is named without a date.
+            (folder / "_drafts").mkdir(exist_ok=True)
+            target = folder / "_drafts" / name
+        else:
+            target = folder / name
+        assert target is not None
         written = export.write_atomic(target, text, force=force)
         self.store.update_interview(interview_id, status="exported")
         self._notify("interview", interview_id)
         return written
+
+    def export_filename(self, interview_id: int, fmt: str, *, flavour: str = "plain") -> str:
+        interview = self.store.interview(interview_id)
+        title = self.post_title(interview_id) if fmt == "markdown" else None
+        return export.default_filename(fmt, interview, flavour=flavour, title=title)
+
+    # -- publishing: a WordPress draft --------------------------------------------------------
+
+    def publish_wordpress(
+        self,
+        interview_id: int,
+        *,
+        site: str,
+        user: str,
+        password: str | None = None,
+        new_draft: bool = False,
+        timeout: float | None = None,
+    ) -> PublishResult:
+        """Create the post as a draft on the site, or update the draft made before.
+
+        ``password`` None uses the one kept in the system keyring; a new one is stored there
+        once the site accepted it. ``new_draft`` makes a new draft even if one was made before.
+        The site and user name (never the password) are remembered in the settings.
+        """
+        from app.publish import draft, wordpress
+
+        result = draft.publish(
+            self,
+            interview_id,
+            site=site,
+            user=user,
+            password=password,
+            new_draft=new_draft,
+            timeout=timeout or wordpress.TIMEOUT_S,
+        )
+        settings = self.ctx.settings
+        if (settings.wordpress_site, settings.wordpress_user) != (result.site, user.strip()):
+            try:
+                self.update_settings(wordpress_site=result.site, wordpress_user=user.strip())
+            except BuddyError:  # the draft is on the site; forgetting the address is no failure
+                log.warning("Could not remember the WordPress site in the settings")
+        return result
+
+    def wordpress_draft(self, interview_id: int, site: str) -> WordPressDraft | None:
+        """The draft this interview has on ``site``, if it was published there."""
+        from app.publish.wordpress import normalise_site
+        from app.store import wordpress_drafts
+
+        return wordpress_drafts.find(self.store, interview_id, normalise_site(site))
+
+    def wordpress_password_stored(self, site: str, user: str) -> bool:
+        from app.publish import secrets
+        from app.publish.wordpress import normalise_site
+
+        return secrets.get_password(normalise_site(site), user.strip()) is not None
+
+    def forget_wordpress_password(self, site: str, user: str) -> bool:
+        """Remove the password from the keyring; False when none was stored."""
+        from app.publish import secrets
+        from app.publish.wordpress import normalise_site
+
+        return secrets.delete_password(normalise_site(site), user.strip())
+
+
+def _is_jekyll_site(folder: Path) -> bool:
+    return (folder / "_config.yml").is_file() or (folder / "_drafts").is_dir()

@@ -35,6 +35,9 @@ class Settings:
     live_transcription: bool = True  # transcribe while recording, with the engine/model above
     live_captions: bool = True  # show the live transcript as captions on the interview screen
     captions_window: bool = False  # ... in a separate, movable window instead
+    # Where drafts are published; the application password is in the system keyring only.
+    wordpress_site: str = ""
+    wordpress_user: str = ""
 
     @classmethod
     def load(cls, path: Path, warnings: list[str] | None = None) -> Settings:

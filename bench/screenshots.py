@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # this folder's ui.py must not shadow the ui package
@@ -45,6 +46,41 @@ def save(widget: QWidget, name: str) -> None:
     path = OUT / f"{name}.png"
     widget.window().grab().save(str(path))
     print(f"  {path.relative_to(ROOT)}")
+
+
+def calm_states(window: Any, interview_id: int, transcribed: int, home: Path) -> None:
+    """The moments a first try stumbled on: no microphone, consent missing, the focus ring
+    on a button, and "Open folder" on a computer without a file manager."""
+    screen = window.interview
+    window.show_interview(interview_id)
+    window.activateWindow()  # no window manager under Xvfb: the focus ring shows only then
+    try:
+        until(window.isActiveWindow, timeout_s=5)
+    except TimeoutError:
+        print("  (the window did not become active: no focus ring in interview-focus.png)")
+    screen.mic_button.setFocus()
+    save(window, "interview-focus")
+    # This machine has no sound card: the check meets a real "no microphone".
+    screen.mic_button.click()
+    until(lambda: screen.mic_problem.isVisible() or screen.mic_check is None, timeout_s=20)
+    until(lambda: screen.mic_check is None or screen.mic_check.running, timeout_s=20)
+    save(window, "interview-no-microphone")
+    if screen.mic_check is not None:
+        screen.toggle_mic_check()
+    services = window.services
+    unagreed = services.new_interview(
+        "Our first month", interviewer="Sam Okafor", interviewee="Priya Shah",
+        script_id="monthly-share",
+    )  # fmt: skip
+    window.show_interview(unagreed.id)
+    save(window, "interview-consent-missing")
+    window.show_export(transcribed)
+    folder = home / "posts"
+    folder.mkdir(exist_ok=True)
+    window.export.folder.setText(str(folder))
+    window.export.save()
+    window.export.open_folder()  # no file manager here (no xdg-open): says where the file is
+    save(window, "export-no-file-manager")
 
 
 def main() -> int:
@@ -103,6 +139,8 @@ def main() -> int:
 
     window.show_scripts()
     save(window, "scripts")
+
+    calm_states(window, newer.id, transcribed, home)
 
     dialog = window.open_settings()
     dialog.resize(640, 480)

@@ -12,6 +12,7 @@ import pytest
 from app.context import AppContext
 from app.paths import HOME_ENV, Paths
 from app.services import Services
+from tests.app.wordpress_site import WordPressSite, missing_programs, remove_site, start_site
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -49,3 +50,35 @@ def ctx(home: Path) -> Iterator[AppContext]:
 @pytest.fixture
 def services(ctx: AppContext) -> Services:
     return Services(ctx)
+
+
+@pytest.fixture(scope="session")
+def wordpress() -> Iterator[WordPressSite]:
+    """A real WordPress site on localhost for the whole session (Debian's packages)."""
+    missing = missing_programs()
+    if missing:
+        pytest.skip(
+            f"a real WordPress needs the Debian packages wordpress mariadb-server php-cli "
+            f"php-mysql (missing here: {', '.join(missing)})"
+        )
+    site = start_site()
+    yield site
+    remove_site(site)
+
+
+@pytest.fixture
+def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A real keyring for headless machines (no keyring daemon): keyrings.alt's file backend,
+    named explicitly (so the app accepts it) and kept in this test's temp folder. Child
+    processes inherit the choice through the environment."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    folder = tmp_path / "keyring"
+    folder.mkdir()
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    yield folder
+    keyring.set_keyring(previous)

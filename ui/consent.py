@@ -24,11 +24,12 @@ from ui import dialogs
 from ui.errors import show_error
 from ui.scrolling import VerticalScroll
 
-#: What each scope means, in the words the checkbox shows.
+#: What each scope means, in the words the checkbox shows. No Alt+letter: each box appears
+#: once per participant, and a key shared by two boxes would tick neither (Tab reaches them).
 SCOPE_LABELS = {
-    "record": "I agree to be &recorded (needed to record)",
-    "publish-text": "I agree the &text may be published",
-    "publish-audio": "I agree the &audio may be published",
+    "record": "I agree to be recorded (needed to record)",
+    "publish-text": "I agree the text may be published",
+    "publish-audio": "I agree the audio may be published",
 }
 ROLE_WORDS = {"interviewer": "asks the questions", "interviewee": "answers the questions"}
 
@@ -125,9 +126,10 @@ class ConsentForm(QWidget):
             group.set_name(p.name)
             consent = interview.consent_for(p.id)
             group.set_scopes(consent.scopes if consent else set())
+            # A stored answer with no ticks is not an agreement: say so, not "Last agreed".
             group.given.setText(
                 f"Last agreed on {consent.given_at:%d %b %Y at %H:%M}."
-                if consent
+                if consent and consent.scopes
                 else "Nothing agreed yet."
             )
 

@@ -1,19 +1,20 @@
-"""Export: the post as it will read, then saved (atomically), copied or shown in its folder.
+"""Export: the post editor, the post as it will read, then saved, copied or published.
 
-Nothing leaves the app until both participants agreed to publish the text: Save and Copy are
-refused, and the screen says why in words, with what to do about it.
+Nothing leaves the app until both participants agreed to publish the text and, for the blog
+post, both approved its final words: Save and Copy are refused, and the screen says why in
+words, with what to do about it. A review copy (HTML or Word) can go to a participant who is
+not at this laptop before they approve.
 """
 
 from __future__ import annotations
 
 import contextlib
-from datetime import date as Date
 from pathlib import Path
 
 import yaml
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication as Gui
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,12 +33,17 @@ from PySide6.QtWidgets import (
 )
 
 from app import export
-from app.errors import BuddyError, ConsentMissing, FileExists
+from app.errors import ApprovalMissing, ApprovalOutdated, BuddyError, ConsentMissing, FileExists
+from app.notices import Change
 from app.services import Services
 from app.settings import Settings
 from ui.announce import announce
 from ui.dialogs import ask
 from ui.errors import show_error
+from ui.export_post_actions import PostActions
+from ui.notices import on_change
+from ui.places import copy_path, not_opened_text, open_folder
+from ui.post_editor import PostEditor
 from ui.scrolling import VerticalScroll
 
 FORMAT_LABELS = {
@@ -62,7 +68,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return {}, text
 
 
-class ExportScreen(QWidget):
+class ExportScreen(PostActions, QWidget):
     """Preview and export one interview."""
 
     #: The file just written.
@@ -83,8 +89,12 @@ class ExportScreen(QWidget):
         self.interview_id: int | None = None
         self.text = ""
         self.blocked: ConsentMissing | None = None
+        #: The file written last (what "Open folder" should point at).
+        self.last_saved: Path | None = None
         self._announced = ""
         self._build()
+        # Edits elsewhere (the transcript, another window, the approval) show here at once.
+        on_change(services.notices, self._on_change)
 
     # -- construction -------------------------------------------------------------------
 
@@ -115,10 +125,35 @@ class ExportScreen(QWidget):
             "Record co&nsent…", "Go to the interview to record both participants' consent",
             lambda: self.consent_requested.emit(self.interview_id or 0),
         )  # fmt: skip
+        self.banner_approve_button = self._button(
+            # No Alt key: the same action as the Approve button below, which has it.
+            "Approve for publishing…", "Each participant reads the final text and approves it",
+            self.open_approval,
+        )  # fmt: skip
         box = QHBoxLayout(self.consent_box)
         box.addWidget(self.blocked_label, 1)
         box.addWidget(self.consent_button)
+        box.addWidget(self.banner_approve_button)
         self.consent_box.hide()
+
+        # A known name the engine still misspells: one fix for every place it occurs.
+        self.names_box = QFrame(self)
+        self.names_box.setProperty("role", "banner")
+        self.names_label = QLabel(self.names_box)
+        self.names_label.setWordWrap(True)
+        self.names_label.setAccessibleName("A name that may be misspelt")
+        self.names_button = self._button(
+            "Replace e&verywhere", "Correct this name everywhere in the transcript",
+            self.fix_name,
+        )  # fmt: skip
+        names_row = QHBoxLayout(self.names_box)
+        names_row.addWidget(self.names_label, 1)
+        names_row.addWidget(self.names_button)
+        self.names_box.hide()
+
+        self.editor = PostEditor(self.services, self)
+        self.editor.changed.connect(self.refresh)
+        self.editor.message.connect(self._say)
 
         self.format = QComboBox(self)
         for fmt in export.FORMATS:
@@ -132,7 +167,10 @@ class ExportScreen(QWidget):
         self.folder = QLineEdit(self)
         self.folder.setAccessibleName("Export folder")
         self.choose_button = self._button(
-            "C&hoose folder…", "Choose the folder to save the export in", self.choose_folder
+            # No Alt key here: this screen has more controls than letters (Tab reaches it).
+            "Choose folder…",
+            "Choose the folder to save the export in",
+            self.choose_folder,
         )
         self.file_name = QLabel(self)
         self.file_name.setAccessibleName("File name")
@@ -140,7 +178,7 @@ class ExportScreen(QWidget):
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.choose_button)
         form = QFormLayout()
-        form.addRow("&Format:", self.format)
+        form.addRow("Format:", self.format)  # Alt+M is the post's Summary
         form.addRow("Blog f&lavour:", self.flavour)
         form.addRow("F&older:", folder_row)
         form.addRow("File name:", self.file_name)
@@ -158,12 +196,37 @@ class ExportScreen(QWidget):
             "&Copy to clipboard", "Copy the export to paste it elsewhere", self.copy, "Ctrl+Shift+C"
         )
         self.open_button = self._button(
-            "Open fol&der", "Show the export folder in the file manager", self.open_folder
+            "Open folder", "Show the export folder in the file manager", self.open_folder
+        )
+        # Offered only once the folder could not be opened: then it is the way to the file.
+        self.copy_path_button = self._button(
+            "Copy the path", "Copy where the file is, to paste it elsewhere", self.copy_path
+        )
+        self.copy_path_button.hide()
+        self.approve_button = self._button(
+            "Approve for pu&blishing…", "Each participant reads the final text and approves it",
+            self.open_approval,
+        )  # fmt: skip
+        self.review_button = self._button(
+            "Save a re&view copy…",
+            "A draft for review as a web page or Word document, with audio times",
+            self.choose_review_copy,
+        )
+        self.publish_button = self._button(
+            "Publish as draft…", "Send the post to a WordPress site as a draft", self.publish
         )
         buttons = QHBoxLayout()
         for button in (self.save_button, self.copy_button, self.open_button):
             buttons.addWidget(button)
+        buttons.addWidget(self.copy_path_button)
         buttons.addStretch(1)
+        self.approval_label = QLabel(self)
+        self.approval_label.setWordWrap(True)
+        self.approval_label.setAccessibleName("Who has approved the post")
+        post_buttons = QHBoxLayout()
+        for button in (self.approve_button, self.review_button, self.publish_button):
+            post_buttons.addWidget(button)
+        post_buttons.addWidget(self.approval_label, 1)
 
         self.raw_toggle = QCheckBox("Show &raw Markdown", self)
         self.raw_toggle.setAccessibleDescription(
@@ -189,6 +252,9 @@ class ExportScreen(QWidget):
         layout = QVBoxLayout(body)
         layout.addWidget(self.title)
         layout.addWidget(self.consent_box)
+        layout.addWidget(self.names_box)
+        layout.addWidget(self.editor)
+        layout.addLayout(post_buttons)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.raw_toggle)
@@ -215,6 +281,12 @@ class ExportScreen(QWidget):
 
     def load(self, interview_id: int) -> None:
         """Show the export of ``interview_id`` with the remembered flavour and folder."""
+        if interview_id != self.interview_id:
+            # What was said or saved for the previous interview is not about this one.
+            self.status.setText("")
+            self._announced = ""
+            self.last_saved = None
+            self.copy_path_button.hide()
         self.interview_id = interview_id
         interview = self.services.interview(interview_id)
         self.title.setText(f"Export “{interview.title}”")
@@ -224,6 +296,7 @@ class ExportScreen(QWidget):
         self.flavour.setCurrentIndex(max(found, 0))
         self.flavour.blockSignals(False)
         self.folder.setText(self.settings.export_folder or str(Path.home()))
+        self.editor.load(interview_id)
         self.refresh()
 
     def refresh(self) -> None:
@@ -237,7 +310,7 @@ class ExportScreen(QWidget):
             self.text = self.services.render(self.interview_id, self.fmt, flavour=self.flavour_name)
         except BuddyError as error:
             self.text = ""
-            self.rendered.setPlainText(f"{error.message} {error.hint}")
+            self.rendered.setPlainText(f"{error.message} {error.ui_hint}".strip())
             self.raw.setPlainText("")
         else:
             self.raw.setPlainText(self.text)
@@ -250,6 +323,7 @@ class ExportScreen(QWidget):
         self._show_preview()
         self._update_file_name()
         self._check_consent()
+        self._offer_name_fix()
 
     def _show_preview(self) -> None:
         raw = self.raw_toggle.isChecked() or self.fmt != "markdown"
@@ -258,32 +332,73 @@ class ExportScreen(QWidget):
     def _update_file_name(self) -> None:
         if self.interview_id is None:
             return
-        interview = self.services.interview(self.interview_id)
-        name = export.default_filename(
-            self.fmt, interview, flavour=self.flavour_name, date=Date.today()
-        )
+        name = self.services.export_filename(self.interview_id, self.fmt, flavour=self.flavour_name)
         self.file_name.setText(name)
 
     def _check_consent(self) -> None:
+        """Consent first, then (for the blog post) both participants' approval."""
         assert self.interview_id is not None
+        self.banner_approve_button.hide()
+        self.consent_button.show()
         try:
-            self.services.check_can_publish(self.interview_id)
+            self.services.check_can_export(self.interview_id, self.fmt)
         except ConsentMissing as error:
             self.blocked = error
-            command = error.hint.split("e.g. ", 1)[-1]
             self.blocked_label.setText(
                 f"Blocked: nothing can be saved or copied yet. {error.message}\n"
-                "To fix it: record their consent on the interview screen (Record consent…), "
-                f"then come back here. Or on the command line: {command}"
+                "To fix it: choose Record consent…, read the wording together and record their "
+                "consent: each of you ticks what you agree to."
             )
+        except ApprovalMissing as error:
+            self.blocked = error
+            self.consent_button.hide()
+            self.banner_approve_button.show()
+            changed = (
+                "\nWhat changed is shown when you approve again."
+                if isinstance(error, ApprovalOutdated)
+                else ""
+            )
+            self.blocked_label.setText(
+                f"Blocked: the post cannot be saved, copied or published yet. {error.message}"
+                f"\nTo fix it: each of you reads it and approves it (Approve for publishing…)."
+                f"{changed}"
+            )
+        else:
+            self.blocked = None
+        if self.blocked is not None:
             self.blocked_label.setAccessibleDescription(self.blocked_label.text())
             self.consent_box.show()
         else:
-            self.blocked = None
             self.consent_box.hide()
         ok = self.blocked is None and bool(self.text)
         self.save_button.setEnabled(ok)
         self.copy_button.setEnabled(ok)
+        self._show_approvals()
+        # Publishing always sends the blog post, whatever format is chosen for saving.
+        try:
+            self.services.check_can_publish(self.interview_id)
+        except BuddyError:
+            self.publish_button.setEnabled(False)
+        else:
+            self.publish_button.setEnabled(True)
+
+    def _on_change(self, change: Change) -> None:
+        if self.interview_id is None or change.interview_id != self.interview_id:
+            return
+        if change.kind in ("transcript", "interview", "post", "recordings") and self.isVisible():
+            self.editor.reload()
+            self.refresh()
+
+    def _show_approvals(self) -> None:
+        assert self.interview_id is not None
+        try:
+            states = self.services.approvals(self.interview_id)
+        except BuddyError:
+            self.approval_label.clear()
+            return
+        words = {"approved": "approved", "changed": "approved an earlier version",
+                 "missing": "not approved yet"}  # fmt: skip
+        self.approval_label.setText("; ".join(f"{s.name}: {words[s.state]}" for s in states))
 
     @property
     def settings(self) -> Settings:
@@ -348,6 +463,7 @@ class ExportScreen(QWidget):
             show_error(self, error)
             return None
         self._remember(export_folder=str(folder))
+        self.last_saved = path
         self._say(f"Saved {path.name} in {path.parent}.")
         self.exported.emit(path)
         return path
@@ -365,11 +481,22 @@ class ExportScreen(QWidget):
         if not folder.is_dir():
             self._say(f"The folder {folder} does not exist. Choose another one.")
             return False
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            self._say(f"No file manager could open {folder}. Open it yourself from there.")
+        if not open_folder(folder):
+            self.copy_path_button.show()
+            self._say(not_opened_text(folder, self._saved_in(folder)))
             return False
         self._say(f"Opened {folder}.")
         return True
+
+    def _saved_in(self, folder: Path) -> Path | None:
+        saved = self.last_saved
+        return saved if saved is not None and saved.parent == folder and saved.exists() else None
+
+    def copy_path(self) -> str:
+        folder = Path(self.folder.text().strip() or Path.home()).expanduser()
+        text = copy_path(self._saved_in(folder) or folder)
+        self._say(f"Copied the path to the clipboard: {text}")
+        return text
 
     def _say(self, message: str) -> None:
         self.status.setText(message)

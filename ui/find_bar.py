@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import transcript as ops
+from app.wording import plural
 from ui.transcript_model import format_time
 
 if TYPE_CHECKING:
@@ -82,6 +83,11 @@ class FindBar(QWidget):
 
     def _forget(self) -> None:
         self._last = None
+
+    def reset(self) -> None:
+        """Another transcript is shown: matches counted in the last one say nothing here."""
+        self._forget()
+        self.result.setText("")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
@@ -158,4 +164,4 @@ class FindBar(QWidget):
             query, self.replace_edit.text(), case_sensitive=self.case_box.isChecked()
         )
         self._last = None
-        self._say(f"Replaced {count} match{'es' if count != 1 else ''} of “{query}”.")
+        self._say(f"Replaced {plural(count, 'match', 'matches')} of “{query}”.")

@@ -24,8 +24,14 @@ from PySide6.QtWidgets import (
 
 from ui.captions import CaptionView
 from ui.level_meter import LevelMeter
+from ui.problem_banner import ProblemBanner
 from ui.theme import MIN_TARGET_PX
 from ui.voice_samples import VoiceSampleStep
+
+#: What the microphone check says before it runs (and after a new interview is shown).
+MIC_IDLE = "Say a few words and watch the level."
+#: What the recording controls say before the first take of the interview shown.
+NOT_RECORDING = "Not recording"
 
 
 class InterviewLayout(QWidget):
@@ -49,11 +55,7 @@ class InterviewLayout(QWidget):
         self.heading = QLabel()
         self.heading.setProperty("role", "heading")
         self.heading.setWordWrap(True)
-        self.banner = QLabel()
-        self.banner.setProperty("role", "banner")
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Message")
-        self.banner.hide()
+        self.banner = ProblemBanner(name="Message")
 
         mic = QGroupBox("1. Check the microphone")
         self.meter = LevelMeter()
@@ -61,8 +63,10 @@ class InterviewLayout(QWidget):
             "Check &microphone", "Check microphone", "Listen to the microphone without recording"
         )
         self.mic_button.clicked.connect(self.toggle_mic_check)
-        self.mic_status = QLabel("Say a few words and watch the level.")
+        self.mic_status = QLabel(MIC_IDLE)
         self.mic_status.setWordWrap(True)
+        # A microphone that cannot be opened: the words, "Open microphone settings", details.
+        self.mic_problem = ProblemBanner(name="Microphone problem")
         mic_layout = QVBoxLayout(mic)
         row = QHBoxLayout()
         row.addWidget(self.mic_button)
@@ -86,21 +90,22 @@ class InterviewLayout(QWidget):
         self.call_status.hide()
         mic_layout.addWidget(self.call_status)
         mic_layout.addWidget(self.mic_status)
+        mic_layout.addWidget(self.mic_problem)
 
         self.voices = VoiceSampleStep()
 
         rec = QGroupBox("2. Record the interview")
         self.record_button = self._button("&Record", "Record", "Start recording", big=True)
         self.pause_button = self._button("&Pause", "Pause", "Pause or resume recording", big=True)
-        self.stop_button = self._button("S&top", "Stop", "Stop and save the take", big=True)
+        self.stop_button = self._button("&Stop", "Stop", "Stop and save the take", big=True)
         self.record_button.clicked.connect(self.record)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.stop)
-        self.state_label = QLabel("Not recording")
+        self.state_label = QLabel(NOT_RECORDING)
         self.state_label.setProperty("role", "heading")
         self.elapsed_label = QLabel()
         self.consent_button = self._button(
-            "C&onsent…", "Consent", "See or change what each buddy agreed to"
+            "&Consent…", "Consent", "See or change what each buddy agreed to"
         )
         self.consent_button.clicked.connect(self.edit_consent)
         controls = QHBoxLayout()
@@ -187,7 +192,7 @@ class InterviewLayout(QWidget):
             "S&wap roles", "Swap roles", "Start the return interview: same script, roles swapped"
         )
         self.takes_button = self._button(
-            "Ta&kes…", "Takes", "Leave a take out of the transcript, or delete it"
+            "T&akes…", "Takes", "Leave a take out of the transcript, or delete it"
         )
         self.transcribe_button.clicked.connect(self.transcribe)
         self.swap_button.clicked.connect(self.swap_roles)
@@ -223,7 +228,9 @@ class InterviewLayout(QWidget):
         # Tab follows the screen from top to bottom (the question sits above the recording
         # controls), not the order the widgets happened to be made in.
         order = [
+            *self.banner.buttons(),
             self.mic_button,
+            *self.mic_problem.buttons(),
             self.previous_button,
             self.next_button,
             self.record_button,
@@ -242,7 +249,12 @@ class InterviewLayout(QWidget):
 
     def order_voice_step(self) -> None:
         """The voice-sample buttons are made per interview: slot them in after the check."""
-        chain = [self.mic_button, *self.voices.buttons.values(), self.voices.skip_button]
+        chain = [
+            self.mic_button,
+            *self.mic_problem.buttons(),
+            *self.voices.buttons.values(),
+            self.voices.skip_button,
+        ]
         for first, second in pairwise([*chain, self.previous_button]):
             QWidget.setTabOrder(first, second)
 

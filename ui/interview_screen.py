@@ -9,18 +9,19 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.audio.levels import Level
-from app.errors import BuddyError, InvalidInput
+from app.errors import Action, BuddyError, InvalidInput
 from app.models import Interview, Recording, Script
 from app.notices import Change
 from app.services import Services
 from app.settings import Settings
+from app.wording import has_or_have, join_names
 from ui import tasks
 from ui.announce import announce
 from ui.captions import CaptionWindow
 from ui.consent import ConsentDialog
 from ui.errors import show_error
 from ui.interview_controls import ControlKeys, fmt_clock, question_texts
-from ui.interview_layout import InterviewLayout
+from ui.interview_layout import MIC_IDLE, NOT_RECORDING, InterviewLayout
 from ui.notices import on_change
 from ui.recording import MicCheck, RecorderFactory, RecordingSession, StreamFactory
 from ui.takes_dialog import TakesDialog, how_made
@@ -91,6 +92,7 @@ class InterviewScreen(InterviewLayout):
         self._focus_after_stop = False
         self.setObjectName("interview")
         self.setAccessibleName("Interview")
+        self.banner.handlers[Action.RECORD_CONSENT] = self.edit_consent
         self.keys = ControlKeys(self, self.next_question, self.previous_question, self.toggle_pause)
         self.keys.apply(settings)
         self._clock = QTimer(self, interval=250)
@@ -114,7 +116,9 @@ class InterviewScreen(InterviewLayout):
                 "Stop the recording first (Ctrl+E); the take is saved when you stop.",
             )
         self.save_notes()
-        self.session = None
+        switching = self.interview is None or self.interview.id != interview_id
+        if switching:
+            self._forget_previous()
         self.interview = self.services.interview(interview_id)
         self.script = self.services.script_for(self.interview)
         self.heading.setText(self._heading_text())
@@ -122,15 +126,30 @@ class InterviewScreen(InterviewLayout):
         self.notes.setPlainText(self.interview.notes)
         self.notes.blockSignals(False)
         self.notes_state.setText("")
-        self.banner.hide()
+        self.banner.clear()
         self._show_call_side()
         self.voices.load(
             self.services, self.interview, device=self._device(), stream_factory=self.stream_factory
         )
         self.order_voice_step()
-        self.shown_question = 0
+        if switching:
+            self.shown_question = 0
         self._show_question()
         self._update()
+
+    def _forget_previous(self) -> None:
+        """Nothing of the interview shown before may stay on screen: not its take's state,
+        its level, its problems nor a microphone check started for it."""
+        if self.mic_check is not None:
+            self.mic_check.stop()
+            self.mic_check = None
+            self.mic_button.setText("Check &microphone")
+        self.mic_status.setText(MIC_IDLE)
+        self.mic_problem.clear()
+        self.meter.set_level(None)
+        self.session = None
+        self._last_state = "idle"
+        self.state_label.setText(NOT_RECORDING)
 
     def _show_call_side(self) -> None:
         """On a call two meters show while recording: this laptop's microphone and the call."""
@@ -308,6 +327,8 @@ class InterviewScreen(InterviewLayout):
         if self.session is not None and self.session.active:
             self.mic_status.setText("The meter shows the recording's level while you record.")
             return
+        self.mic_problem.clear()
+        self.meter.checking = True
         on_call = self.interview is not None and self.interview.on_call
         check = MicCheck(
             device=self._device(),
@@ -348,10 +369,10 @@ class InterviewScreen(InterviewLayout):
     def _mic_failed(self, error: BaseException) -> None:
         self.mic_check = None
         self.mic_button.setText("Check &microphone")
-        message = getattr(error, "message", None) or str(error)
-        hint = getattr(error, "hint", "")
-        self.mic_status.setText(f"Problem: {message} {hint}".strip())
-        announce(self, self.mic_status.text(), assertive=True)
+        log.info("The microphone check failed", exc_info=error)
+        self.mic_status.setText("The microphone check could not start.")
+        self.mic_problem.show_error(error)
+        announce(self, self.mic_problem.text(), assertive=True)
 
     def _show_level(self, level: Level) -> None:
         self.meter.set_level(level)
@@ -377,10 +398,7 @@ class InterviewScreen(InterviewLayout):
             return
         if self.session is not None and self.session.active:
             return
-        missing = self.services.interview(self.interview.id).missing_consent("record")
-        if missing:
-            names = " and ".join(p.name for p in missing)
-            self._banner(f"{names} has not agreed to be recorded. Choose 'Consent…' first.")
+        if self._consent_banner():
             announce(self, self.banner.text(), assertive=True)
             return
         if self.mic_check is not None:
@@ -399,12 +417,13 @@ class InterviewScreen(InterviewLayout):
         except Exception as exc:
             show_error(self, exc)
             return
+        self.meter.checking = False
         session.level.connect(self._show_level)
         session.call_level.connect(self.call_meter.set_level)
         session.notice.connect(self._call_notice)
         session.state_changed.connect(self._state_changed)
         session.event.connect(self._recorder_event)
-        session.failed.connect(lambda e: show_error(self, e))
+        session.failed.connect(self._recording_failed)
         session.stopped.connect(self._take_saved)
         session.live_segments.connect(self._live_segments)
         interview_id = self.interview.id
@@ -415,7 +434,7 @@ class InterviewScreen(InterviewLayout):
         self.session = session
         self.shown_question = 0
         self._show_question()
-        self.banner.hide()
+        self.banner.clear()
         if self.record_button.hasFocus():
             # Record is disabled while recording, and Qt would move the focus on to whatever
             # comes next (the notes). Land where the hands are needed: on Next question.
@@ -478,9 +497,14 @@ class InterviewScreen(InterviewLayout):
             (target or self.record_button).setFocus(Qt.FocusReason.OtherFocusReason)
         self.recording_changed.emit(state in ("starting", "recording", "paused", "stopping"))
 
+    def _recording_failed(self, error: BaseException) -> None:
+        # The dialog for the moment; the banner so the reason stays in view afterwards.
+        self.banner.show_error(error)
+        show_error(self, error)
+
     def _recorder_event(self, kind: str, message: str) -> None:
         # Device gone, disk full: the take is already closed and kept. Say so, plainly.
-        self._banner(message)
+        self._banner(message, Action.OPEN_MICROPHONE_SETTINGS if "device" in kind else Action.NONE)
         self._tell(f"Recording stopped. {message}", assertive=True)
 
     def _call_notice(self, kind: str, message: str) -> None:
@@ -495,9 +519,29 @@ class InterviewScreen(InterviewLayout):
             self._tell(f"Recording stopped. Take saved ({fmt_clock(result.duration_s)}).")
         self._update()
 
-    def _banner(self, text: str) -> None:
-        self.banner.setText(f"Problem: {text}")
-        self.banner.show()
+    def _banner(self, text: str, action: Action = Action.NONE) -> None:
+        self.banner.show_message(f"Problem: {text}", action=action)
+
+    def _consent_banner(self) -> bool:
+        """Say who has not agreed to be recorded, with "Record consent…"; False if nobody."""
+        assert self.interview is not None
+        missing = self.services.interview(self.interview.id).missing_consent("record")
+        if not missing:
+            return False
+        names = [p.name for p in missing]
+        self._banner(
+            f"{join_names(names)} {has_or_have(names)} not agreed to be recorded yet. "
+            "Record their consent before you start.",
+            Action.RECORD_CONSENT,
+        )
+        return True
+
+    def consent_changed(self) -> None:
+        """Consent was recorded (here or from another screen): the banner may be out of date."""
+        if self.banner.action is Action.RECORD_CONSENT:
+            self.banner.clear()
+        if self.interview is not None:
+            self._update()
 
     def _tick(self) -> None:
         if self.interview is None:
@@ -513,8 +557,9 @@ class InterviewScreen(InterviewLayout):
         state = self.session.state if self.session is not None else "idle"
         busy = state in ("starting", "recording", "paused", "stopping")
         can_record = interview is not None and not busy
-        self.record_button.setEnabled(can_record or state == "paused")
-        self.record_button.setText("&Resume" if state == "paused" else "&Record")
+        # While paused only Pause's own button says Resume: two buttons with one name would
+        # leave a screen-reader user guessing which to press. (Ctrl+R still resumes.)
+        self.record_button.setEnabled(can_record)
         self.pause_button.setEnabled(state in ("recording", "paused"))
         self.pause_button.setText("Res&ume" if state == "paused" else "&Pause")
         self.stop_button.setEnabled(state in ("recording", "paused"))
@@ -540,10 +585,7 @@ class InterviewScreen(InterviewLayout):
         self.record_button.setToolTip(adds or "Start recording")
         self.record_button.setAccessibleDescription(adds or "Start recording")
         if interview is not None and not busy:
-            missing = self.services.interview(interview.id).missing_consent("record")
-            if missing:
-                names = " and ".join(p.name for p in missing)
-                self._banner(f"{names} has not agreed to be recorded yet. Choose 'Consent…'.")
+            self._consent_banner()
         self._tick()
 
     # -- after the take -------------------------------------------------------------------
@@ -568,7 +610,7 @@ class InterviewScreen(InterviewLayout):
         if self.interview is None:
             return None
         dialog = ConsentDialog(self.services, self.interview.id, self)
-        dialog.accepted.connect(lambda: (self.banner.hide(), self._update()))
+        dialog.accepted.connect(self.consent_changed)
         dialog.open()
         return dialog
 
@@ -598,7 +640,7 @@ class InterviewScreen(InterviewLayout):
         self.consent_dialog = ConsentDialog(
             self.services, new.id, self, earlier=earlier, note=RETURN_NOTE
         )
-        self.consent_dialog.accepted.connect(lambda: (self.banner.hide(), self._update()))
+        self.consent_dialog.accepted.connect(self.consent_changed)
         self.consent_dialog.open()
         return new.id
 

@@ -2,6 +2,8 @@
 
 The bar alone would rely on sight and colour; the label beside it reads "Good level",
 "Too quiet" or "Too loud (clipping)" and the same text is the accessible description.
+Loudness is judged on the voice only (``app.audio.levels``): with nobody talking there is
+nothing to judge, and the check asks for a few words instead of blaming the microphone.
 """
 
 from __future__ import annotations
@@ -16,20 +18,30 @@ from app.audio.levels import QUIET_DBFS, Level
 LOW_DB = -60.0
 #: Above this the voice is loud enough; between QUIET_DBFS and this we suggest moving closer.
 GOOD_DB = -40.0
+#: After this long with no voice at all, the check also asks whether the microphone is on.
+NOTHING_HEARD_S = 10.0
+
+SAY_SOMETHING = "Say something to test"
 
 
-def describe_level(level: Level | None) -> str:
+def describe_level(level: Level | None, *, checking: bool = True) -> str:
+    """The level in words. ``checking``: the microphone check (which asks for words);
+    otherwise a recording, where silence between turns is normal."""
     if level is None:
         return "No sound yet"
     if level.clipping:
         return "Too loud (clipping): move the microphone back or speak more softly"
     if level.too_quiet:
         return "Too quiet: check the microphone is on and move closer"
-    if level.rms_db < QUIET_DBFS:
-        return "Silence"
-    if level.rms_db < GOOD_DB:
-        return "Quiet: speak up or move closer"
-    return "Good level"
+    if level.speech:
+        return "Quiet: speak up or move closer" if level.speech_db < GOOD_DB else "Good level"
+    if not level.judged:
+        return "Listening…"
+    if not checking:
+        return "No one is speaking"
+    if level.since_speech_s >= NOTHING_HEARD_S:
+        return f"{SAY_SOMETHING}: no voice heard yet. Is the microphone on and not muted?"
+    return SAY_SOMETHING
 
 
 class LevelBar(QWidget):
@@ -98,6 +110,8 @@ class LevelMeter(QWidget):
         layout.addWidget(self.text, 3)
         self.set_name(name)
         self.level: Level | None = None
+        #: True for the microphone check, False while recording (see describe_level).
+        self.checking = True
 
     def set_name(self, name: str) -> None:
         """What a screen reader calls this meter (two meters on a call: you, the call)."""
@@ -111,7 +125,7 @@ class LevelMeter(QWidget):
             self.bar.set_level(LOW_DB, LOW_DB, False)
         else:
             self.bar.set_level(level.rms_db, level.peak_db, level.clipping)
-        words = describe_level(level)
+        words = describe_level(level, checking=self.checking)
         shown = words if level is None else f"{words} ({level.rms_db:.0f} dB)"
         if self.text.text() != shown:
             self.text.setText(shown)
@@ -119,4 +133,4 @@ class LevelMeter(QWidget):
 
     @property
     def words(self) -> str:
-        return describe_level(self.level)
+        return describe_level(self.level, checking=self.checking)

@@ -30,15 +30,29 @@ APP_ID = "buddy-interviews"
 SMOKE_TEST_ENV = "BUDDY_INTERVIEWS_SMOKE_TEST"
 
 
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The log file; a line that cannot be written (the disk filled up) is dropped quietly:
+    the log must never be the thing that fills the terminal with tracebacks."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
 def setup_logging(paths: Paths) -> None:
     """Everything INFO and up goes to a small rotating file the user can send us."""
     root = logging.getLogger()
     if any(getattr(h, "_buddy", False) for h in root.handlers):
         return
-    paths.log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_file, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
-    )
+    handler: logging.Handler
+    try:
+        paths.log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = _LogFile(paths.log_file, maxBytes=1_000_000, backupCount=2, encoding="utf-8")
+    except OSError as exc:
+        # A read-only or full disk must not stop the app: it can still show the interviews
+        # (and says why nothing can be saved); the log goes to the terminal instead.
+        handler = logging.StreamHandler()
+        handler.setLevel(logging.WARNING)
+        logging.getLogger(__name__).warning("No log file at %s (%s)", paths.log_file, exc)
     handler._buddy = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
@@ -98,7 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         box = QMessageBox(
             QMessageBox.Icon.Critical, "Buddy Interviews", f"Problem: {error.message}"
         )
-        box.setInformativeText(error.hint)
+        box.setInformativeText(error.ui_hint)
+        if error.details:
+            box.setDetailedText(error.details)
         box.exec()  # nothing else is running yet, so blocking here is harmless
         return 2
     window = build(ctx)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QPushButton, QStackedWidget, QWidget
 
+from app.errors import Action
 from app.notices import Change
 from app.services import Services
 from app.settings import Settings
@@ -32,6 +34,9 @@ from ui.transcript_editor import TranscriptEditor
 from ui.transcription_panel import TranscriptionPanel
 
 log = logging.getLogger(__name__)
+
+#: A status sentence this recent belongs to the action that is changing the screen.
+SAME_ACTION_S = 1.0
 
 
 class ScreenStack(QStackedWidget):
@@ -86,6 +91,8 @@ class MainWindow(QMainWindow):
         self.services = services
         self.theme = theme
         self.current_id: int | None = None
+        self._shown_id: int | None = None  # the interview the screen in view was showing
+        self._said_at = 0.0  # when the status bar last got a sentence
         self.setWindowTitle("Buddy Interviews")
         self.setAccessibleName("Buddy Interviews")
 
@@ -186,7 +193,7 @@ class MainWindow(QMainWindow):
         panel_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
         go.addAction(panel_action)
 
-        record = bar.addMenu("&Recording")
+        record = bar.addMenu("R&ecording")
         for action in self.interview.actions_list:
             record.addAction(action)
         record.addSeparator()
@@ -205,9 +212,16 @@ class MainWindow(QMainWindow):
     def say(self, message: str) -> None:
         """The status bar, said aloud too: a screen-reader user does not see it change."""
         self.statusBar().showMessage(message, 15_000)
+        self._said_at = time.monotonic()
         announce(self.statusBar(), message)
 
     def _show(self, screen: QWidget) -> None:
+        moved = screen is not self.stack.currentWidget() or self.current_id != self._shown_id
+        if moved and time.monotonic() - self._said_at > SAME_ACTION_S:
+            # A sentence about the screen (or interview) left behind says nothing here; one
+            # said by the action that brought us here ("Created ...") stays.
+            self.statusBar().clearMessage()
+        self._shown_id = self.current_id
         self.stack.setCurrentWidget(screen)
         self._update_actions()
         # Land keyboard users inside the new screen rather than on whatever had focus before
@@ -227,8 +241,8 @@ class MainWindow(QMainWindow):
     def _go(self, show: Callable[[int], None]) -> None:
         interview_id = self.current_id or self.library.selected_id()
         if interview_id is None:
-            self.say("Choose an interview in the library first.")
             self.show_library()
+            self.say("Choose an interview in the library first.")
             return
         show(interview_id)
 
@@ -240,7 +254,7 @@ class MainWindow(QMainWindow):
     def show_new_interview(self) -> None:
         self.new_interview.reset()
         self._show(self.new_interview)
-        self.new_interview.title.setFocus()
+        self.new_interview.interviewer.setFocus()  # names come first
 
     def show_scripts(self) -> None:
         self.scripts.refresh()
@@ -256,15 +270,15 @@ class MainWindow(QMainWindow):
         self._show(screen)
         return True
 
-    def show_interview(self, interview_id: int) -> None:
-        self._guarded(interview_id, self.interview)
+    def show_interview(self, interview_id: int) -> bool:
+        return self._guarded(interview_id, self.interview)
 
     def show_transcript(self, interview_id: int) -> None:
         if self.services.transcript(interview_id) is None:
-            self.say(
-                "This interview has no transcript yet: record or import audio, then transcribe."
-            )
-            self.show_interview(interview_id)
+            if self.show_interview(interview_id):  # else the error said why
+                self.say(
+                    "This interview has no transcript yet: record or import audio, then transcribe."
+                )
             return
         if self._guarded(interview_id, self.transcript):
             # The transcript itself, not the first toolbar button: arrows read it at once.
@@ -272,8 +286,8 @@ class MainWindow(QMainWindow):
 
     def show_export(self, interview_id: int) -> None:
         if self.services.transcript(interview_id) is None:
-            self.say("Transcribe the interview before exporting it.")
-            self.show_interview(interview_id)
+            if self.show_interview(interview_id):
+                self.say("Transcribe the interview before exporting it.")
             return
         self._guarded(interview_id, self.export)
 
@@ -290,9 +304,7 @@ class MainWindow(QMainWindow):
 
     def _export_consent(self, interview_id: int) -> None:
         # Consent is recorded in the same dialog as on the interview screen; then re-check.
-        dialog = ConsentDialog(self.services, interview_id, self)
-        dialog.accepted.connect(self.export.refresh)
-        dialog.open()
+        self._record_consent(interview_id)
 
     def _use_script(self, script_id: str) -> None:
         self.show_new_interview()
@@ -328,9 +340,41 @@ class MainWindow(QMainWindow):
         self.new_action.setEnabled(not recording)
         self.import_action.setEnabled(not recording)
 
-    def open_settings(self) -> SettingsDialog:
+    def open_settings(self, *, tab: int = 0) -> SettingsDialog:
         dialog = SettingsDialog(self.services, self.settings, self)
         dialog.applied.connect(lambda _s: self.say("Settings saved."))
+        dialog.tabs.setCurrentIndex(tab)
+        dialog.open()
+        return dialog
+
+    def error_action(self, action: Action) -> Callable[[], None] | None:
+        """How this window does what an error's ``action`` asks (ui.errors shows the button).
+
+        None where it cannot here: the dialog then shows only its words.
+        """
+        current = self.current_id
+        if action is Action.OPEN_MICROPHONE_SETTINGS:
+            return lambda: self.open_settings(tab=0)  # the Recording tab holds the microphone
+        if action is Action.OPEN_SETTINGS:
+            return self.open_settings
+        if action is Action.SHOW_INTERVIEWS:
+            return self.show_library
+        if current is None:
+            return None
+        if action is Action.RECORD_CONSENT:
+            return lambda: self._record_consent(current)
+        if action is Action.CHOOSE_FILE:
+            return lambda: (self.show_library(), self.library.import_selected())
+        if action is Action.TRANSCRIBE:
+            return lambda: self.transcribe(current)
+        if action is Action.RECORD:
+            return lambda: self.show_interview(current)
+        return None
+
+    def _record_consent(self, interview_id: int) -> ConsentDialog:
+        dialog = ConsentDialog(self.services, interview_id, self)
+        dialog.accepted.connect(self.export.refresh)
+        dialog.accepted.connect(self.interview.consent_changed)
         dialog.open()
         return dialog
 
@@ -366,7 +410,15 @@ class MainWindow(QMainWindow):
     def offer_recovered(self, reports: Sequence[Any]) -> RecoveredDialog | None:
         if not reports:
             return None
-        dialog = RecoveredDialog(reports, self)
+        titles = {}
+        for report in reports:
+            interview_id = getattr(report, "interview_id", None)
+            if interview_id is not None and interview_id not in titles:
+                try:
+                    titles[interview_id] = self.services.interview(interview_id).title
+                except Exception:  # a deleted interview: its number is all there is
+                    log.info("No title for interview %s", interview_id)
+        dialog = RecoveredDialog(reports, self, titles=titles)
         dialog.open_interview.connect(self.show_interview)
         dialog.open()
         self.library.refresh()

@@ -1,18 +1,26 @@
-"""New interview: title, the two buddies, a script (with a preview), and consent."""
+"""New interview, in the order the conversation goes: the two buddies, their consent, then
+what the interview is about (title, script and its questions).
+
+Consent is the first thing a pair does together, so it sits right under their names, never
+below the fold: at 100% text the whole form fits a 1280x800 screen, in two columns; with
+large text or a narrow window the columns stack and the form scrolls.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QSize, QStringListModel, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -24,6 +32,7 @@ from app.services import Services
 from ui.announce import announce
 from ui.consent import ConsentForm
 from ui.errors import show_error
+from ui.scrolling import VerticalScroll
 
 NO_SCRIPT = ""
 
@@ -40,6 +49,42 @@ def script_preview(script: Script | None) -> str:
         lines.append(f"{n}. {q.text}")
         lines += [f"    - {p}" for p in q.prompts]
     return "\n".join(lines)
+
+
+class Columns(QWidget):
+    """Two columns side by side while both fit their content, else one above the other.
+
+    Reading and Tab order stay the same either way: the first column, then the second.
+    """
+
+    def __init__(self, first: QWidget, second: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.first, self.second = first, second
+        self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        # The first column holds the two consent groups side by side: give it the room.
+        self.row.addWidget(first, 2)
+        self.row.addWidget(second, 1)
+
+    def _side_by_side_width(self) -> int:
+        return (
+            self.first.minimumSizeHint().width()
+            + self.second.minimumSizeHint().width()
+            + self.row.spacing()
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        wide = event.size().width() >= self._side_by_side_width()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.row.direction() != direction:
+            self.row.setDirection(direction)
+        super().resizeEvent(event)
+
+    def minimumSizeHint(self) -> QSize:
+        # As narrow as the wider column: they stack rather than force the window wider.
+        hint = super().minimumSizeHint()
+        narrow = max(self.first.minimumSizeHint().width(), self.second.minimumSizeHint().width())
+        return QSize(min(hint.width(), narrow), hint.height())
 
 
 class NewInterviewScreen(QWidget):
@@ -64,6 +109,9 @@ class NewInterviewScreen(QWidget):
             completer = QCompleter(self.names, edit)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            # Styled as a popup (no inner padding): Qt sizes it for its rows alone, and the
+            # padding of ordinary lists left a sliver that showed no whole name.
+            completer.popup().setProperty("role", "popup")
             edit.setCompleter(completer)
         remembered = QLabel("Names are remembered for next time: start typing to pick one.")
         remembered.setProperty("role", "muted")
@@ -100,27 +148,44 @@ class NewInterviewScreen(QWidget):
         self.preview.setAccessibleName("Questions in this script")
         self.preview.setMinimumHeight(140)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for text, field in (
-            ("&Title:", self.title),
-            ("Inter&viewer (asks):", self.interviewer),
-            ("Interview&ee (answers):", self.interviewee),
-            ("", self.on_call),
-            ("At this co&mputer:", self.here),
-            ("&Script:", self.script),
-            ("&Questions:", self.preview),
-        ):
-            if not text:
-                form.addRow("", field)
-                continue
+        def labelled(form: QFormLayout, text: str, field: QWidget) -> None:
             label = QLabel(text)
             label.setBuddy(field)
             form.addRow(label, field)
-        form.insertRow(3, "", remembered)
-        form.insertRow(6, "", self.call_note)
 
+        # 1. Who is talking, 2. what they agree to: the first things the pair does together.
+        people = QGroupBox("1. The two buddies")
+        names = QFormLayout(people)
+        names.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        labelled(names, "Inter&viewer (asks):", self.interviewer)
+        labelled(names, "I&nterviewee (answers):", self.interviewee)
+        names.addRow(remembered)
         self.consent = ConsentForm()
+        agree = QGroupBox("2. Consent: read it together, then each ticks what they agree to")
+        agree_layout = QVBoxLayout(agree)
+        agree_layout.addWidget(self.consent)
+        first = QWidget()
+        first_layout = QVBoxLayout(first)
+        first_layout.setContentsMargins(0, 0, 0, 0)
+        first_layout.addWidget(people)
+        first_layout.addWidget(agree, 1)
+
+        # 3. What the interview is about.
+        about = QGroupBox("3. The interview")
+        details = QFormLayout(about)
+        details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        labelled(details, "&Title:", self.title)
+        # Where each buddy is belongs with the interview's details (the right-hand column has
+        # the room; the names and consent stay in view on the left).
+        details.addRow(self.on_call)
+        labelled(details, "At this co&mputer:", self.here)
+        details.addRow(self.call_note)
+        labelled(details, "&Script:", self.script)
+        questions = QLabel("&Questions:")
+        questions.setBuddy(self.preview)
+        details.addRow(questions)
+        details.addRow(self.preview)
+        self.columns = Columns(first, about)
         self.interviewer.textChanged.connect(self._names_changed)
         self.interviewee.textChanged.connect(self._names_changed)
 
@@ -141,12 +206,8 @@ class NewInterviewScreen(QWidget):
         body = QWidget()
         inner = QVBoxLayout(body)
         inner.addWidget(heading)
-        inner.addLayout(form)
-        inner.addWidget(self.consent, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the fields inside take the focus
+        inner.addWidget(self.columns, 1)
+        self.scroll = scroll = VerticalScroll(body)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.problem, 1)
@@ -183,7 +244,7 @@ class NewInterviewScreen(QWidget):
             group.set_scopes(set())
             group.given.setText("")
         self.problem.hide()
-        self.title.setFocus()
+        self.interviewer.setFocus()
 
     def _names_changed(self) -> None:
         who, whom = self.interviewer.text().strip(), self.interviewee.text().strip()
@@ -213,9 +274,6 @@ class NewInterviewScreen(QWidget):
         title = self.title.text().strip()
         who = self.interviewer.text().strip()
         whom = self.interviewee.text().strip()
-        if not title:
-            self.title.setFocus()
-            raise InvalidInput("The interview needs a title.", "Type a few words in 'Title'.")
         if not who or not whom:
             (self.interviewer if not who else self.interviewee).setFocus()
             raise InvalidInput(
@@ -227,12 +285,15 @@ class NewInterviewScreen(QWidget):
                 "The interviewer and the interviewee have the same name.",
                 "Give two different names.",
             )
+        if not title:
+            self.title.setFocus()
+            raise InvalidInput("The interview needs a title.", "Type a few words in 'Title'.")
 
     def create(self) -> Interview | None:
         try:
             self._validate()
         except InvalidInput as problem:
-            self.problem.setText(f"Problem: {problem.message} {problem.hint}")
+            self.problem.setText(f"Problem: {problem.message} {problem.ui_hint}")
             self.problem.show()
             announce(self, self.problem.text(), assertive=True)
             return None

@@ -73,7 +73,9 @@ class RecordingSession(QObject):
         self._finisher: Any = None  # the engine that finishes the take after Stop
         if hasattr(self.recorder, "add_block_consumer"):
             try:
-                self.live = services.live_transcriber(on_segments=self.live_segments.emit)
+                self.live = services.live_transcriber(
+                    on_segments=self.live_segments.emit, interview_id=interview_id
+                )
             except Exception:
                 # No model, say: recording must still work; the take is transcribed later.
                 log.exception("Live transcription is not available")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -17,25 +17,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.interview_controls import fmt_clock
+from ui.dialogs import grow_to_fit
+from ui.scrolling import wrap_lines
 
 
-def describe_report(report: Any) -> str:
-    duration = getattr(report, "duration_s", None)
-    name = getattr(getattr(report, "path", None), "name", "")
+def describe_report(report: Any, titles: Mapping[int, str] | None = None) -> str:
+    """The interview by its title (people know it by that, not by a file name), then what
+    happened to the take, in the report's own words."""
+    interview_id = getattr(report, "interview_id", None)
+    title = (titles or {}).get(interview_id) if interview_id is not None else None
     message = getattr(report, "message", "") or str(report)
-    parts = [f"Interview {getattr(report, 'interview_id', '?')}"]
-    if name:
-        parts.append(name)
-    if duration is not None:
-        parts.append(fmt_clock(duration))
-    return f"{', '.join(parts)}: {message}"
+    name = f"“{title}”" if title else f"Interview {interview_id if interview_id else '?'}"
+    return f"{name}: {message}"
 
 
 class RecoveredDialog(QDialog):
     open_interview = Signal(int)
 
-    def __init__(self, reports: Sequence[Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        reports: Sequence[Any],
+        parent: QWidget | None = None,
+        *,
+        titles: Mapping[int, str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Recordings recovered")
         self.setAccessibleName("Recordings recovered")
@@ -46,8 +51,10 @@ class RecoveredDialog(QDialog):
         intro.setWordWrap(True)
         self.list = QListWidget()
         self.list.setAccessibleName("Recovered takes")
+        # Long lines wrap inside the list: reading one must never mean scrolling sideways.
+        wrap_lines(self.list)
         for report in reports:
-            item = QListWidgetItem(describe_report(report))
+            item = QListWidgetItem(describe_report(report, titles))
             item.setData(256, getattr(report, "interview_id", None))
             self.list.addItem(item)
         self.list.setCurrentRow(0)
@@ -63,6 +70,8 @@ class RecoveredDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.list)
         layout.addWidget(buttons)
+        self.resize(640, 360)
+        grow_to_fit(self)
 
     def _open(self) -> None:
         item = self.list.currentItem()

@@ -27,7 +27,7 @@ from app.scripts import slugify
 from app.services import Services
 from ui import dialogs
 from ui.errors import show_error
-from ui.scrolling import VerticalScroll
+from ui.scrolling import VerticalScroll, wrap_lines
 
 
 def _button(text: str, name: str, description: str = "") -> QPushButton:
@@ -61,7 +61,7 @@ class ScriptEditor(QWidget):
         self.setObjectName("scripts")
         self.setAccessibleName("Interview scripts")
 
-        self.scripts = QListWidget()
+        self.scripts = wrap_lines(QListWidget())
         self.scripts.setAccessibleName("Scripts")
         self.scripts.currentRowChanged.connect(self._script_chosen)
         scripts_label = QLabel("&Scripts:")
@@ -94,9 +94,9 @@ class ScriptEditor(QWidget):
         self.guide.setMaximumHeight(self.fontMetrics().height() * 6)
         about = QFormLayout()
         _labelled(about, "&Title:", self.title, "Script title")
-        _labelled(about, "&Guide for the interviewer:", self.guide, "Guide for the interviewer")
+        _labelled(about, "Guide f&or the interviewer:", self.guide, "Guide for the interviewer")
 
-        self.questions = QListWidget()
+        self.questions = wrap_lines(QListWidget())
         self.questions.setAccessibleName("Questions")
         self.questions.setAccessibleDescription("Alt+Up and Alt+Down move the chosen question")
         self.questions.currentRowChanged.connect(self._question_chosen)

@@ -10,7 +10,17 @@ nobody reads a line by scrolling back and forth.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QScrollArea, QWidget
+
+
+def wrap_lines(view: QListView) -> QListView:
+    """A list of sentences whose long lines wrap instead of scrolling sideways."""
+    view.setWordWrap(True)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    view.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap when the width changes
+    view.setTextElideMode(Qt.TextElideMode.ElideNone)
+    return view
 
 
 class VerticalScroll(QScrollArea):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
@@ -29,9 +30,12 @@ from app.export import FLAVOURS
 from app.services import Services
 from app.settings import THEMES, Settings
 from app.transcription import ENGINES
+from app.wording import plural
 from ui import dialogs, tasks
 from ui.dialogs import grow_to_fit
-from ui.errors import show_error
+from ui.errors import describe, show_error
+
+log = logging.getLogger(__name__)
 
 THEME_NAMES = {
     "system": "Same as the system",
@@ -223,7 +227,8 @@ class SettingsDialog(QDialog):
             for d in devices:
                 self.device.addItem(f"{d.name} ({d.hostapi})", d.name)
             self.device_note.setText(
-                f"{len(devices)} microphone(s) or other inputs found."
+                plural(len(devices), "microphone or other input", "microphones or other inputs")
+                + " found."
                 if devices
                 else "No microphone found: plug one in, then open Settings again."
             )
@@ -231,7 +236,9 @@ class SettingsDialog(QDialog):
             grow_to_fit(self)  # the note may now need a second line
 
         def failed(error: BaseException) -> None:
-            self.device_note.setText(f"No microphone list: {getattr(error, 'message', error)}")
+            message, hint = describe(error)  # the window's words; details go to the log
+            log.info("Listing the inputs failed", exc_info=error)
+            self.device_note.setText(f"No microphone list: {message} {hint}".strip())
             self._select_device(wanted)
             grow_to_fit(self)
 

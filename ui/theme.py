@@ -113,20 +113,36 @@ def _palette(c: Colours) -> QPalette:
     return p
 
 
-def _button_sizes(em_px: float) -> tuple[float, float, float]:
+def _button_sizes(em_px: float, ring_px: int = 3) -> tuple[float, float, float]:
     """Content-box minimums (height, big height, width) in px for buttons whose padding is
-    0.35em x 0.9em and border 1px: grow with the text, never below MIN_TARGET_PX in total."""
-    height = max(1.6 * em_px, MIN_TARGET_PX - 0.7 * em_px - 2)
+    0.35em x 0.9em plus a border as wide as the focus ring: grow with the text, never below
+    MIN_TARGET_PX in total."""
+    height = max(1.6 * em_px, MIN_TARGET_PX - 0.7 * em_px - 2 * ring_px)
     big = max(2.6 * em_px, height)
-    width = max(0.0, MIN_TARGET_PX - 1.8 * em_px - 2)
+    width = max(0.0, MIN_TARGET_PX - 1.8 * em_px - 2 * ring_px)
     return height, big, width
+
+
+def _ring_box(border_px: int, ring_px: int, pad_v: float, pad_h: float) -> str:
+    """Border plus padding that always add up to the focus ring plus the padding.
+
+    A ring thicker than the resting border would otherwise take its room from the label
+    inside (layouts size widgets without the focus): "Check microphone" lost its last
+    letters the moment it had the focus. The padding gives back what the border takes.
+    """
+    extra = ring_px - border_px
+    return f"padding: {pad_v + extra:.0f}px {pad_h + extra:.0f}px;"
 
 
 def stylesheet(c: Colours, point_size: float, em_px: float | None = None) -> str:
     fw = c.focus_width
     # Style-sheet "em" is the font's line height; measured when not given.
     em = em_px if em_px is not None else point_size * 96 / 72 * 1.15
-    button_h, big_h, button_w = _button_sizes(em)
+    button_h, big_h, button_w = _button_sizes(em, fw)
+    # Padding in px (not em) so the border-plus-padding sums below are exact.
+    pad_v, pad_h, pad_in = 0.35 * em, 0.9 * em, 0.2 * em
+    rest, hover, ring = (_ring_box(b, fw, pad_v, pad_h) for b in (1, 2, fw))
+    rest_in, ring_in = (_ring_box(b, fw, pad_in, pad_in) for b in (1, fw))
     # Only when needed: a min-width of 0 would let layouts squeeze a button below its text.
     min_width = f" min-width: {button_w:.0f}px;" if button_w >= 1 else ""
     # A drawn arrow: once the drop-down is styled, Qt no longer paints its own.
@@ -140,9 +156,9 @@ def stylesheet(c: Colours, point_size: float, em_px: float | None = None) -> str
 QPushButton, QToolButton {{
     background: {c.button}; color: {c.button_text};
     border: 1px solid {c.border}; border-radius: 4px;
-    padding: 0.35em 0.9em; min-height: {button_h:.0f}px;{min_width}
+    {rest} min-height: {button_h:.0f}px;{min_width}
 }}
-QPushButton:hover, QToolButton:hover {{ border: 2px solid {c.text}; }}
+QPushButton:hover, QToolButton:hover {{ border: 2px solid {c.text}; {hover} }}
 QPushButton:pressed, QToolButton:pressed, QToolButton:checked {{
     background: {c.highlight}; color: {c.highlighted_text};
 }}
@@ -150,8 +166,12 @@ QPushButton:disabled, QToolButton:disabled {{ border-style: dashed; }}
 QPushButton[role="big"] {{ min-height: {big_h:.0f}px; min-width: 6em; font-weight: bold; }}
 QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QSpinBox, QDoubleSpinBox,
 QAbstractItemView {{
-    border: 1px solid {c.border}; border-radius: 3px; padding: 0.2em;
+    border: 1px solid {c.border}; border-radius: 3px; {rest_in}
     background: {c.base}; color: {c.text};
+}}
+QAbstractItemView[role="popup"], QComboBox QAbstractItemView {{
+    /* Drop-down and auto-complete lists: Qt sizes them for their rows alone. */
+    padding: 0; border-width: 1px;
 }}
 QComboBox::drop-down {{
     subcontrol-origin: padding; subcontrol-position: center right; width: 1.4em;
@@ -171,11 +191,14 @@ QCheckBox::indicator {{
 }}
 QCheckBox::indicator:checked {{ image: url({check}); }}
 QCheckBox::indicator:disabled {{ border-style: dashed; }}
-QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus,
-QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus, QAbstractItemView:focus,
 QCheckBox:focus, QRadioButton:focus, QSlider:focus,
 QTabBar::tab:focus, QScrollArea:focus {{
     border: {fw}px solid {c.focus};
+}}
+QPushButton:focus, QToolButton:focus {{ border: {fw}px solid {c.focus}; {ring} }}
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QSpinBox:focus,
+QDoubleSpinBox:focus, QAbstractItemView:focus {{
+    border: {fw}px solid {c.focus}; {ring_in}
 }}
 QSlider {{ border: {fw}px solid transparent; }}
 QLabel[role="question"] {{ font-size: {question:.1f}pt; font-weight: bold; }}

@@ -83,7 +83,9 @@ class TranscriptEditor(QWidget):
         self.player.position_changed.connect(self._on_position)
         self.player.playing_changed.connect(self._on_playing_changed)
         self.player.finished.connect(self._on_take_finished)
-        self.player.failed.connect(lambda error: self.say(f"{error.message} {error.hint}"))
+        self.player.failed.connect(
+            lambda error: self.say(f"{error.message} {error.ui_hint}".strip())
+        )
         on_change(services.notices, self._on_change)
         self.setTabOrder(self.speed, self.view)
 
@@ -114,6 +116,10 @@ class TranscriptEditor(QWidget):
         self.split_action = a("Split", "Ctrl+Shift+S", self.split, "Split at the text cursor")
         self.merge_action = a("Merge with next", "Ctrl+M", self.merge, "Join with the next one")
         self.redact_action = a("Redact", "Ctrl+R", self.toggle_redact, "Leave out of exports")
+        self.quote_action = a(
+            "Use as pull quote", "Ctrl+Shift+U", self.use_as_pull_quote,
+            "Show this line as a quote at the top of the post",
+        )  # fmt: skip
         self.interviewer_action = a(
             "Interviewer", "Ctrl+1", lambda: self.set_speaker_role("interviewer"), "Speaker"
         )
@@ -140,12 +146,12 @@ class TranscriptEditor(QWidget):
         self.position_label = QLabel("0:00", self)
         self.position_label.setAccessibleName("Playback position")
         self.speaker = QComboBox(self)
-        self.speaker.setAccessibleName("Speaker of the selected segment")
-        self.speaker.setToolTip("Who said the selected segment (Ctrl+1, Ctrl+2)")
+        self.speaker.setAccessibleName("Speaker of the selected line")
+        self.speaker.setToolTip("Who said the selected line (Ctrl+1, Ctrl+2)")
         self.speaker.activated.connect(lambda i: self.set_speaker(self.speaker.itemData(i)))
         # Visible labels with buddies: on Linux a combo box is read by its value, and the
         # screen reader finds what it is for through the label's "labelled by" relation.
-        self.speed_label = QLabel("Sp&eed:", self)
+        self.speed_label = QLabel("S&peed:", self)
         self.speed_label.setBuddy(self.speed)
         self.speaker_label = QLabel("Spea&ker:", self)
         self.speaker_label.setBuddy(self.speaker)
@@ -162,6 +168,7 @@ class TranscriptEditor(QWidget):
             [
                 *(self.undo_action, self.redo_action, self.find_action, self.replace_action),
                 *(self.edit_action, self.split_action, self.merge_action, self.redact_action),
+                self.quote_action,
             ],
             together(self.speaker_label, self.speaker),
         )
@@ -175,6 +182,8 @@ class TranscriptEditor(QWidget):
     def load(self, interview_id: int) -> None:
         """Show the transcript of ``interview_id`` and get its first take ready to play."""
         self.player.stop()
+        if interview_id != self.interview_id:
+            self.find_bar.reset()  # its match count was about the last transcript
         self.interview_id = interview_id
         self._reload(keep_place=False)
 
@@ -245,7 +254,7 @@ class TranscriptEditor(QWidget):
             result = call(self.revision)
         except (TranscriptChanged, TranscriptBusy) as error:
             kept = f" What you typed: “{typed}”." if typed else ""
-            self.say(f"{error.message}{kept} {error.hint}")
+            self.say(f"{error.message}{kept} {error.ui_hint}")
             show_error(self, error)
             if isinstance(error, TranscriptChanged):
                 self._reload()
@@ -504,6 +513,10 @@ class TranscriptEditor(QWidget):
         # Actions stay enabled on heading rows: pressing one there says what to do instead.
         segment = self.current_segment()
         if segment is None:
+            # Nothing selected (or nothing to select): show no one's speaker and no
+            # "Unredact" left over from the line, or the interview, shown before.
+            self.redact_action.setText("Redact")
+            self.speaker.setCurrentIndex(-1)
             return
         seg = self.segments[segment]
         self.redact_action.setToolTip(
@@ -512,6 +525,17 @@ class TranscriptEditor(QWidget):
         self.redact_action.setText("Unredact" if seg.redacted else "Redact")
         found = self.speaker.findData(seg.speaker)
         self.speaker.setCurrentIndex(found if found >= 0 else self.speaker.count() - 1)
+
+    def use_as_pull_quote(self) -> None:
+        segment = self._target()
+        if segment is None or self.interview_id is None:
+            return
+        try:
+            self.services.set_pull_quote(self.interview_id, segment)
+        except BuddyError as error:
+            show_error(self, error)
+            return
+        self.say("This line is now the post's pull quote; see it on the Export screen.")
 
     def say(self, message: str) -> None:
         """Show a status sentence and have screen readers read it out."""

@@ -23,6 +23,7 @@ from app.errors import EditsWouldBeLost
 from app.models import Transcript
 from app.services import Services
 from app.transcription.progress import ProgressNote, time_left_text
+from app.wording import duration, plural
 from ui import dialogs, tasks
 from ui.announce import announce
 from ui.errors import show_error
@@ -64,14 +65,15 @@ class TranscriptionPanel(QDockWidget):
         self.progress.setFormat("%p%")
         self.progress.setAccessibleName("Transcription progress")
         self.remaining = QLabel("")
-        self.cancel_button = QPushButton("&Cancel transcription")
+        # No Alt+letters in this panel: it shows over every screen, whose own keys would clash
+        # (Alt+C is Create, Copy and Consent there). Alt+3 opens the transcript; Alt+H is Help.
+        self.cancel_button = QPushButton("Cancel transcription")
         self.cancel_button.setAccessibleName("Cancel transcription")
         self.cancel_button.setAccessibleDescription("Stops it; the previous transcript is kept")
         self.cancel_button.clicked.connect(self.cancel)
-        self.open_button = QPushButton("Open &transcript")
+        self.open_button = QPushButton("Open transcript")
         self.open_button.setAccessibleName("Open transcript")
         self.open_button.clicked.connect(self._open)
-        # No mnemonic: Alt+H opens the Help menu.
         self.hide_button = QPushButton("Hide")
         self.hide_button.setAccessibleName("Hide transcription progress")
         self.hide_button.setAccessibleDescription(
@@ -175,11 +177,12 @@ class TranscriptionPanel(QDockWidget):
     def _succeeded(self, interview_id: int, transcript: Transcript) -> None:
         self.progress.setValue(1000)
         took = time.monotonic() - self._started
-        self.remaining.setText(f"Done in {took:.0f} seconds: {len(transcript.segments)} lines.")
+        lines = plural(len(transcript.segments), "line") + " of transcript"
+        self.remaining.setText(f"Done in {duration(took)}: {lines}.")
         self.title.setText("Transcription finished. Check and correct it in the transcript.")
         self.last_done = interview_id
         self._tell(
-            f"Transcription finished: {len(transcript.segments)} lines. "
+            f"Transcription finished: {lines}. "
             "Open transcript is in the Transcription panel, or press Alt+3."
         )
         self.transcribed.emit(interview_id)
@@ -198,7 +201,7 @@ class TranscriptionPanel(QDockWidget):
                 no_text="Keep my corrections",
                 destructive=True,
                 on_yes=lambda: self.start(interview_id, discard_edits=True, use_live=use_live),
-                on_no=lambda: self.remaining.setText("Kept your corrections."),
+                on_no=self._kept,
             )
             return
         self.remaining.setText("The transcription stopped because of a problem.")
@@ -206,8 +209,15 @@ class TranscriptionPanel(QDockWidget):
         self._tell(self.title.text(), assertive=True)
         show_error(self, error)
 
-    def _cancelled(self) -> None:
+    def _kept(self) -> None:
         self.progress.setValue(0)
+        self.title.setText("Not transcribed again: your corrections are kept.")
+        self.remaining.setText("Kept your corrections.")
+
+    def _cancelled(self) -> None:
+        # The title said "Transcribing…": it must not go on saying so once nothing is.
+        self.progress.setValue(0)
+        self.title.setText("Transcription cancelled. The previous transcript is unchanged.")
         self.remaining.setText("Cancelled. Nothing was changed.")
         self._tell("Transcription cancelled. Nothing was changed.")
 

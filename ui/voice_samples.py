@@ -13,10 +13,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.errors import ConsentMissing
 from app.models import Interview, Participant
 from app.services import Services
 from ui import tasks
 from ui.announce import announce
+from ui.errors import describe
 from ui.level_meter import LevelMeter
 
 log = logging.getLogger(__name__)
@@ -178,6 +180,17 @@ class VoiceSampleStep(QGroupBox):
     def record(self, p: Participant) -> None:
         if self.services is None or self.interview is None or self.recording is not None:
             return
+        # Said before the microphone opens, not after six seconds of talking for nothing.
+        current = self.services.interview(self.interview.id)
+        if p in current.missing_consent("record"):
+            self._failed(
+                p,
+                ConsentMissing(
+                    f"{p.name} has not agreed to be recorded, so no voice sample is kept.",
+                    "Choose 'Consent…' first.",
+                ),
+            )
+            return
         self.about_to_record.emit()
         clip = self.services.voice_clip(device=self.device, stream_factory=self.stream_factory)
         recording = VoiceClip(clip, self.seconds, self)
@@ -230,8 +243,8 @@ class VoiceSampleStep(QGroupBox):
         self._done_recording()
         self._show(p, "Not kept.")
         self.meter.set_level(None)
-        message = getattr(error, "message", None) or str(error)
-        hint = getattr(error, "hint", "")
+        message, hint = describe(error)  # the window's words; details go to the log
+        log.info("A voice sample failed", exc_info=error)
         self.prompt.setText(f"Problem: {message} {hint}".strip())
         announce(self, self.prompt.text(), assertive=True)
         self.error.emit(error)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Protocol
 
-from app.errors import NoInputDevice
+from app.errors import Action, NoInputDevice
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,12 @@ def sounddevice_module() -> ModuleType:
         import sounddevice
     except OSError as exc:  # sounddevice raises OSError when libportaudio cannot be loaded
         raise NoInputDevice(
-            f"The sound library PortAudio is not installed ({exc}).",
+            "The sound library this app records with (PortAudio) is not installed.",
             "Install it (Debian/Ubuntu: sudo apt install libportaudio2) and try again.",
+            ui_hint="Reinstall Buddy Interviews, or ask whoever looks after this computer to "
+            "install PortAudio.",
+            action=Action.NONE,
+            details=str(exc),
         ) from exc
     return sounddevice
 
@@ -74,7 +78,9 @@ def list_inputs(sd: ModuleType | None = None) -> list[InputDevice]:
         hostapis = sd.query_hostapis()
         default_in = sd.default.device[0]
     except sd.PortAudioError as exc:
-        raise NoInputDevice(f"The list of sound devices cannot be read ({exc}).") from exc
+        raise NoInputDevice(
+            "The list of sound devices cannot be read.", details=f"{type(exc).__name__}: {exc}"
+        ) from exc
     if default_in is None or default_in < 0:
         # Some setups report no system default; fall back to the host API's own default.
         default_in = next(
@@ -118,17 +124,20 @@ def resolve(spec: str | int | None, devices: Sequence[InputDevice]) -> InputDevi
         by_index = [d for d in devices if d.index == int(text)]
         if by_index:
             return by_index[0]
-        raise NoInputDevice(f"There is no input with number {text}.\n{describe_inputs(devices)}")
+        raise NoInputDevice(
+            f"There is no input with number {text}.", details=describe_inputs(devices)
+        )
     wanted = text.casefold()
     exact = [d for d in devices if d.name.casefold() == wanted]
     matches = exact or [d for d in devices if wanted in d.name.casefold()]
     if not matches:
-        raise NoInputDevice(f"No input is called '{text}'.\n{describe_inputs(devices)}")
+        raise NoInputDevice(f"No input is called '{text}'.", details=describe_inputs(devices))
     if len({d.name for d in matches}) > 1:
         raise NoInputDevice(
-            f"'{text}' matches several inputs: {', '.join(d.name for d in matches)}.\n"
-            f"{describe_inputs(devices)}",
+            f"'{text}' matches several inputs: {', '.join(d.name for d in matches)}.",
             "Give more of the name, or the number shown by 'buddy-interviews devices'.",
+            ui_hint="Choose one of them in Settings.",
+            details=describe_inputs(devices),
         )
     # The same device is often listed once per host API (e.g. MME, WASAPI on Windows): take the
     # one on the default input's host API, where the system routes sound by default.

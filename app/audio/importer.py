@@ -21,6 +21,7 @@ from app.paths import Paths
 from app.store import Store
 from app.store.errors import storage_problem, translate_os
 from app.typed_names import clean_question
+from app.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,8 @@ def parse_markers(text: str, *, source: str = "markers file") -> MarkerFile:
             raise InvalidInput(f"{source}: 'questions': {exc.message}", exc.hint) from exc
         if len(questions) != len(markers):
             raise InvalidInput(
-                f"{source}: 'questions' has {len(questions)} entries but 'markers' has "
-                f"{len(markers)}.",
+                f"{source}: 'questions' has {plural(len(questions), 'entry')} but 'markers' "
+                f"has {len(markers)}.",
                 "Give exactly one question per marker, in the same order.",
             )
     return MarkerFile(markers=[float(m) for m in markers], questions=questions)
@@ -194,8 +195,9 @@ def _check_markers(interview: Interview, info: AudioInfo, markers: MarkerFile | 
         and (len(markers.markers) > len(interview.questions))
     ):
         raise InvalidInput(
-            f"The markers file has {len(markers.markers)} markers but the interview's script "
-            f"has {len(interview.questions)} questions.",
+            f"The markers file has {plural(len(markers.markers), 'marker')} but the "
+            "interview's script "
+            f"has {plural(len(interview.questions), 'question')}.",
             "Add a 'questions' list to the markers file, or remove the extra markers.",
         )
 

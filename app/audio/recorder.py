@@ -54,6 +54,7 @@ from app.errors import BuddyError, DeviceFormatRefused
 from app.models import Marker
 from app.paths import Paths
 from app.store import Store
+from app.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -302,9 +303,9 @@ class Recorder:
         try:
             stream.start()
         except Exception as exc:
-            message = f"The input '{device.name}' would not start ({exc})."
+            message = f"The microphone '{device.name}' would not start."
             self._end(status="stopped-early", message=message, event=None)
-            raise DeviceFormatRefused(f"{message}\n{self._device_list()}") from exc
+            raise DeviceFormatRefused(message, details=self._details(exc)) from exc
 
     def _close_call(self) -> None:
         if self.call is not None:
@@ -318,6 +319,10 @@ class Recorder:
 
     def _device_list(self) -> str:
         return describe_inputs(self._devices) if self._devices else ""
+
+    def _details(self, exc: BaseException) -> str:
+        """The device's own words and what exists: for "Copy details" and the CLI."""
+        return f"{type(exc).__name__}: {exc}\n{self._device_list()}".rstrip()
 
     def _open_stream(self, device: InputDevice, rate: int, channels: int) -> InputStreamLike:
         factory = self._stream_factory or sounddevice_module().InputStream
@@ -334,8 +339,8 @@ class Recorder:
             raise
         except Exception as exc:  # PortAudioError, ValueError: the device said no
             raise DeviceFormatRefused(
-                f"The input '{device.name}' refused to record {channels} channel(s) at "
-                f"{rate} Hz ({exc}).\n{self._device_list()}".rstrip()
+                f"The microphone '{device.name}' could not be opened for recording.",
+                details=f"{plural(channels, 'channel')} at {rate} Hz: {self._details(exc)}",
             ) from exc
 
     # -- during the take ---------------------------------------------------------------------

@@ -61,7 +61,9 @@ def repair_wav(path: Path) -> RepairedWav:
             with soundfile.SoundFile(path, "r+"):
                 pass
         except (soundfile.LibsndfileError, RuntimeError, OSError) as exc:
-            raise AudioUnreadable(f"The take {path} cannot be repaired ({exc}).") from exc
+            raise AudioUnreadable(
+                f"The take {path} cannot be repaired.", details=f"{type(exc).__name__}: {exc}"
+            ) from exc
     try:
         info = soundfile.info(str(path))
         if info.frames:
@@ -70,7 +72,9 @@ def repair_wav(path: Path) -> RepairedWav:
                 fh.seek(max(0, info.frames - 16))
                 fh.read(16, dtype="int16")
     except (soundfile.LibsndfileError, RuntimeError, OSError) as exc:
-        raise AudioUnreadable(f"The take {path} is damaged beyond repair ({exc}).") from exc
+        raise AudioUnreadable(
+            f"The take {path} is damaged beyond repair.", details=f"{type(exc).__name__}: {exc}"
+        ) from exc
     return RepairedWav(int(info.frames), int(info.samplerate), int(info.channels), how)
 
 

@@ -60,13 +60,13 @@ class TakeWriter:
         consumers: Sequence[BlockConsumer] = (),
     ) -> None:
         self._writer = writer
-        self._consumers = tuple(consumers)
         self._aligner = aligner
         self._guard = CopyGuard(samplerate) if aligner is not None else None
         self._on_call_level = on_call_level
         self._on_call_lost = on_call_lost
         self.call_level = levels.SILENT
         self._call_marked = False
+        self._consumers = tuple(consumers)
         self._feed = feed
         self.samplerate = samplerate
         self._clock = clock
@@ -190,13 +190,7 @@ class TakeWriter:
     def _write(self, block: np.ndarray) -> None:
         """Every block that goes into the file passes here (frames x channels, float32)."""
         self._writer.write(block)
-        # Only what reached the file goes on, so listeners share the file's timeline (on a
-        # call, both channels, aligned).
-        for consumer in self._consumers:
-            try:
-                consumer(block, self.samplerate)
-            except Exception:
-                log.exception("A block consumer failed")
+        self._hand_on(block)
 
     def _write_all(self, blocks: list[np.ndarray]) -> None:
         for block in blocks:
@@ -248,6 +242,14 @@ class TakeWriter:
                 self._on_call_lost(at)
             except Exception:
                 log.exception("A call-lost listener failed")
+
+    def _hand_on(self, block: np.ndarray) -> None:
+        # Only what reached the file goes on, so listeners share the file's timeline.
+        for consumer in self._consumers:
+            try:
+                consumer(block, self.samplerate)
+            except Exception:
+                log.exception("A block consumer failed")
 
     def _tell_level(self) -> None:
         if self._on_level is None:

@@ -12,7 +12,16 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import edit_cmds, interview_cmds, record_cmd, script_cmds, voice_cmd, work_cmds
+from app.cli import (
+    edit_cmds,
+    interview_cmds,
+    post_cmds,
+    publish_cmd,
+    record_cmd,
+    script_cmds,
+    voice_cmd,
+    work_cmds,
+)
 from app.context import AppContext
 from app.errors import BuddyError
 
@@ -34,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     record_cmd.register(sub)
     edit_cmds.register(sub)
     voice_cmd.register(sub)
+    post_cmds.register(sub)
+    publish_cmd.register(sub)
     return parser
 
 
@@ -50,6 +61,9 @@ def _start_desktop() -> int:
 
 
 def print_error(error: BuddyError) -> None:
+    # The technical details first, so the last lines are what happened and what to do.
+    if error.details:
+        print(f"Details: {error.details}", file=sys.stderr)
     print(f"Error: {error.message}", file=sys.stderr)
     if error.hint:
         print(f"Hint: {error.hint}", file=sys.stderr)

@@ -10,6 +10,7 @@ from app.context import AppContext
 from app.errors import InvalidInput
 from app.models import ROLES, SCOPES, Interview
 from app.services import Services
+from app.wording import plural
 
 
 def interview_json(interview: Interview, services: Services | None = None) -> dict[str, Any]:
@@ -130,7 +131,7 @@ def cmd_show(args: argparse.Namespace, ctx: AppContext) -> int:
             print(f"    {r['message']}")
     t = data["transcript"]
     print(
-        f"  transcript: {t['segments']} segments ({t['engine']}, {t['model']})"
+        f"  transcript: {plural(t['segments'], 'segment')} ({t['engine']}, {t['model']})"
         if t
         else "  transcript: none yet"
     )

@@ -30,6 +30,7 @@ from app.models import Segment
 from app.services import Services
 from app.transcription.engine import Engine
 from app.transcription.live import LiveTranscriber
+from app.wording import plural
 
 METER_WIDTH = 24
 METER_FLOOR_DB = -60.0
@@ -120,7 +121,8 @@ def record_command(args: argparse.Namespace, ctx: AppContext) -> int:
     if not args.no_live:
         try:
             live = services.live_transcriber(
-                on_segments=None if args.quiet else lambda segs: _print_live(segs, meter=meter)
+                on_segments=None if args.quiet else lambda segs: _print_live(segs, meter=meter),
+                interview_id=interview.id,
             )
         except BuddyError as exc:  # e.g. the model is missing: recording must still work
             print(f"No live transcription this time: {exc.message}", flush=True)
@@ -299,7 +301,7 @@ def _report(result: RecordingResult) -> None:
     )
     if result.overflows:
         print(
-            f"Warning: the computer fell behind {result.overflows} time(s); tiny gaps are "
+            f"Warning: the computer fell behind {plural(result.overflows, 'time')}; tiny gaps are "
             f"marked in the take.",
             flush=True,
         )

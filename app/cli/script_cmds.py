@@ -9,6 +9,7 @@ from pathlib import Path
 from app.context import AppContext
 from app.scripts import ScriptLibrary, dump_script
 from app.services import Services
+from app.wording import plural
 
 
 def _library(ctx: AppContext) -> ScriptLibrary:
@@ -38,7 +39,7 @@ def cmd_list(args: argparse.Namespace, ctx: AppContext) -> int:
     for i in infos:
         kind = "built-in" if i.builtin else "yours"
         print(
-            f"{i.script.id:<24} {i.script.title}  ({len(i.script.questions)} questions, "
+            f"{i.script.id:<24} {i.script.title}  ({plural(len(i.script.questions), 'question')}, "
             f"about {i.script.suggested_minutes:g} min, {kind})"
         )
     return 0

@@ -17,6 +17,7 @@ from app.models import ROLES, SCOPES, Role
 from app.services import Services
 from app.transcription import ENGINES
 from app.transcription.progress import ProgressNote
+from app.wording import plural
 
 
 class TerminalProgress:
@@ -146,7 +147,8 @@ def cmd_transcribe(args: argparse.Namespace, ctx: AppContext) -> int:
     )
     words = sum(len(s.text.split()) for s in transcript.segments)
     print(
-        f"Transcribed interview {args.id}: {len(transcript.segments)} segments, {words} words "
+        f"Transcribed interview {args.id}: {plural(len(transcript.segments), 'segment')}, "
+        f"{plural(words, 'word')} "
         f"({transcript.engine}, {transcript.model}) in {time.monotonic() - progress.started:.1f} s."
     )
     return 0
@@ -163,7 +165,7 @@ def cmd_export(args: argparse.Namespace, ctx: AppContext) -> int:
             file=sys.stderr,
         )
     if args.out == "-":
-        services.check_can_publish(args.id)
+        services.check_can_export(args.id, args.format)
         text = services.render(args.id, args.format, flavour=args.flavour)
         write_stdout(text)
         return 0

@@ -12,20 +12,16 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
-from difflib import SequenceMatcher
 
 import yaml
 
 from app.errors import InvalidInput
+from app.export.post_text import PostContent, build_post
 from app.models import Interview, Segment
-from app.transcript import Paragraph, group_by_question, paragraphs, speaker_name, tidy
+from app.post import Post
+from app.transcript import tidy
 
 FLAVOURS: tuple[str, ...] = ("plain", "hugo", "jekyll")
-
-#: Words kept in the default summary before it is cut off with an ellipsis.
-SUMMARY_WORDS = 30
-#: How closely an interviewer's segment must match the question to count as reading it out.
-ECHO_THRESHOLD = 0.75
 
 # Characters that mean something inline in CommonMark or kramdown; all are ASCII punctuation
 # and so backslash-escapable in both.
@@ -41,7 +37,6 @@ _TILDES = re.compile(r"~(?=~)|(?<=~)~|^~")
 # What would open a heading, list, quote, table, definition or thematic break at line start.
 _BLOCK_START = re.compile(r"^([#+\-=>:|])")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
-_WORDS = re.compile(r"[\w']+")
 
 # Letters that Unicode does not decompose into ASCII but that have a usual spelling.
 _FOLD = str.maketrans(
@@ -110,123 +105,82 @@ def slugify(text: str, *, max_length: int = 60) -> str:
     return slug or "interview"
 
 
-def post_filename(interview: Interview, *, flavour: str = "plain", date: datetime.date) -> str:
-    """File name for the post: Jekyll's _posts need a date prefix, Hugo and plain do not."""
+def post_filename(
+    interview: Interview,
+    *,
+    flavour: str = "plain",
+    date: datetime.date | None = None,
+    title: str | None = None,
+) -> str:
+    """File name for the post: the slug. The post is a draft, and Jekyll names a draft in
+    ``_drafts/`` without the date prefix that a published file in ``_posts/`` carries."""
     _check_flavour(flavour)
-    slug = slugify(interview.title)
-    if flavour == "jekyll":
-        return f"{date:%Y-%m-%d}-{slug}.md"
-    return f"{slug}.md"
+    return f"{slugify(title or interview.title)}.md"
 
 
-def _normalised_words(text: str) -> list[str]:
-    return _WORDS.findall(text.lower())
-
-
-def _echoes(text: str, question: str) -> bool:
-    words, q_words = _normalised_words(text), _normalised_words(question)
-    if not words or not q_words:
-        return False
-    return SequenceMatcher(None, words, q_words, autojunk=False).ratio() >= ECHO_THRESHOLD
-
-
-def _without_echo(text: str, question: str) -> str:
-    """The text with the interviewer's reading of the question removed ("" if that is all)."""
-    # Reading and follow-up can share a segment: drop just the opening sentences that echo.
-    sentences = re.split(r"(?<=[.?!])\s+", text)
-    for k in range(1, len(sentences)):
-        if _echoes(" ".join(sentences[:k]), question):
-            return " ".join(sentences[k:])
-    return "" if _echoes(text, question) else text
-
-
-def _answer_segments(
-    interview: Interview, segments: Sequence[Segment], question: str | None
-) -> list[Segment]:
-    """The segments worth printing under a heading: redactions and the question echo gone."""
-    interviewer = interview.interviewer.name if interview.interviewer else None
-    kept: list[Segment] = []
-    for seg in segments:
-        if seg.redacted:
-            continue
-        text = seg.text
-        name = speaker_name(interview, seg.speaker)
-        if question and (name is None or name == interviewer):
-            text = _without_echo(tidy(text), question)
-        if tidy(text):
-            kept.append(seg if text == seg.text else replace(seg, text=text, words=[]))
-    return kept
-
-
-def _sections(
-    interview: Interview, segments: Sequence[Segment]
-) -> list[tuple[str | None, list[Paragraph]]]:
-    """(heading or None, paragraphs) for the introduction and each answered question."""
-    sections: list[tuple[str | None, list[Paragraph]]] = []
-    for group in group_by_question(segments, interview.questions, include_empty=False):
-        heading = None
-        if group.index is not None:
-            heading = group.question or f"Question {group.index + 1}"
-        kept = _answer_segments(interview, group.segments, group.question)
-        paras = paragraphs(kept, interview=interview)
-        if paras:
-            sections.append((heading, paras))
-    return sections
-
-
-def default_summary(interview: Interview, segments: Sequence[Segment]) -> str | None:
-    """The opening words of the interviewee's first answer, or None when there is none."""
-    interviewee = interview.interviewee.name if interview.interviewee else None
-    interviewer = interview.interviewer.name if interview.interviewer else None
-    sections = _sections(interview, segments)
-    # Answers under questions first; small talk before the first question only as a fallback.
-    ordered = [s for s in sections if s[0] is not None] + [s for s in sections if s[0] is None]
-    for _heading, paras in ordered:
-        for para in paras:
-            is_answer = para.speaker == interviewee if interviewee else para.speaker != interviewer
-            if is_answer:
-                words = para.text.split()
-                if len(words) <= SUMMARY_WORDS:
-                    return para.text
-                return " ".join(words[:SUMMARY_WORDS]).rstrip(",;:.") + "…"
-    return None
-
-
-def _intro(interview: Interview) -> str:
-    interviewer = interview.interviewer.name if interview.interviewer else None
-    interviewee = interview.interviewee.name if interview.interviewee else None
-    if interviewer and interviewee:
-        who = f"{escape_inline(interviewer)} talks with {escape_inline(interviewee)}"
-    elif interviewee or interviewer:
-        who = f"{escape_inline(interviewee or interviewer or '')} talks"
-    else:
-        who = "two colleagues talk"
-    return f"In this buddy interview, {who} about their work."
+def _authors(content: PostContent) -> list[str]:
+    return [name for name in (content.interviewer, content.interviewee) if name]
 
 
 def front_matter(
-    interview: Interview,
-    *,
-    flavour: str,
-    date: datetime.date,
-    tags: Sequence[str],
-    summary: str | None,
+    content: PostContent, *, flavour: str, date: datetime.date | None
 ) -> dict[str, object]:
-    """The front matter as a mapping, keys in the order they are written."""
+    """The front matter as a mapping, in the keys each generator reads, in writing order.
+
+    Hugo: ``description`` (meta description), ``summary`` (list pages), ``slug``, ``tags``,
+    ``author``/``authors``. Jekyll (with jekyll-seo-tag): ``description``, ``excerpt``,
+    ``slug``, ``tags``, ``author``; a Jekyll draft is a file in ``_drafts/``, not a flag.
+    ``date`` None leaves the date out (the text that is approved must not change daily).
+    """
     _check_flavour(flavour)
-    matter: dict[str, object] = {"title": interview.title, "date": date, "draft": True}
+    matter: dict[str, object] = {"title": content.title}
+    if date is not None:
+        matter["date"] = date
+    # Hugo leaves a draft out of a build; Jekyll ignores the key (its drafts are the files
+    # in _drafts/) but it still tells a reader of the file what it is.
+    matter["draft"] = True
     if flavour == "jekyll":
         matter["layout"] = "post"
-    people = [p.name for p in (interview.interviewer, interview.interviewee) if p is not None]
+    matter["slug"] = slugify(content.title)
+    people = _authors(content)
+    matter["author"] = " and ".join(people) if people else ""
     matter["authors"] = people
-    if interview.interviewer:
-        matter["interviewer"] = interview.interviewer.name
-    if interview.interviewee:
-        matter["interviewee"] = interview.interviewee.name
-    matter["tags"] = [str(t) for t in tags]
-    if summary:
-        matter["excerpt" if flavour == "jekyll" else "summary"] = summary
+    if content.interviewer:
+        matter["interviewer"] = content.interviewer
+    if content.interviewee:
+        matter["interviewee"] = content.interviewee
+    matter["tags"] = [str(t) for t in content.tags]
+    if content.summary:
+        matter["description"] = content.summary
+        matter["excerpt" if flavour == "jekyll" else "summary"] = content.summary
     return matter
+
+
+def markdown_body(content: PostContent) -> str:
+    """The post's Markdown after the front matter: intro, pull quote and sections."""
+    parts = [escape_block(content.intro)]
+    if content.pull_quote is not None:
+        quote = content.pull_quote
+        lines = [f"> {escape_inline(tidy(quote.text))}"]
+        if quote.speaker:
+            lines += [">", f"> — {escape_inline(quote.speaker)}"]
+        parts.append("\n".join(lines))
+    for section in content.sections:
+        if section.heading is not None:
+            parts.append(f"## {_escape_heading(section.heading)}")
+        for para in section.paragraphs:
+            if para.speaker:
+                parts.append(f"**{escape_inline(para.speaker)}:** {escape_inline(para.text)}")
+            else:
+                parts.append(escape_block(para.text))
+    return "\n\n".join(parts) + "\n"
+
+
+def render_post(content: PostContent, *, flavour: str = "plain", date: datetime.date | None) -> str:
+    matter = front_matter(content, flavour=flavour, date=date)
+    # A wide line width keeps the summary on one line, which reads better when editing.
+    yaml_text = yaml.safe_dump(matter, sort_keys=False, allow_unicode=True, width=4096)
+    return f"---\n{yaml_text}---\n\n" + markdown_body(content)
 
 
 def render_markdown(
@@ -234,23 +188,21 @@ def render_markdown(
     segments: Sequence[Segment],
     *,
     flavour: str = "plain",
-    date: datetime.date,
-    tags: Sequence[str] = (),
+    date: datetime.date | None,
+    tags: Sequence[str] | None = None,
     summary: str | None = None,
+    post: Post | None = None,
+    suggested_tags: Sequence[str] = (),
 ) -> str:
-    """The whole post as Markdown text; redacted segments appear nowhere in it."""
+    """The whole post as Markdown text; redacted segments appear nowhere in it.
+
+    ``tags`` and ``summary``, when given, win over the stored post's.
+    """
     _check_flavour(flavour)
-    summary = default_summary(interview, segments) if summary is None else tidy(summary) or None
-    matter = front_matter(interview, flavour=flavour, date=date, tags=tags, summary=summary)
-    # A wide line width keeps the summary on one line, which reads better when editing.
-    yaml_text = yaml.safe_dump(matter, sort_keys=False, allow_unicode=True, width=4096)
-    parts = [f"---\n{yaml_text}---", _intro(interview)]
-    for heading, paras in _sections(interview, segments):
-        if heading is not None:
-            parts.append(f"## {_escape_heading(heading)}")
-        for para in paras:
-            if para.speaker:
-                parts.append(f"**{escape_inline(para.speaker)}:** {escape_inline(para.text)}")
-            else:
-                parts.append(escape_block(para.text))
-    return "\n\n".join(parts) + "\n"
+    post = post or Post()
+    if tags is not None:
+        post = replace(post, tags=list(tags))
+    if summary is not None:
+        post = replace(post, summary=summary)
+    content = build_post(interview, segments, post, suggested_tags=suggested_tags)
+    return render_post(content, flavour=flavour, date=date)

@@ -16,7 +16,8 @@ import numpy as np
 import soundfile
 
 from app.audio.decode import WHISPER_RATE, load_audio
-from app.errors import InvalidInput
+from app.consent import find_participant
+from app.errors import ConsentMissing, InvalidInput
 from app.models import Interview, Participant, Role, VoiceSample
 from app.paths import Paths
 from app.store import Store
@@ -31,15 +32,15 @@ MAX_SECONDS = 30.0
 MIN_PEAK = 0.02
 
 
-def find_participant(interview: Interview, who: str | int) -> Participant:
-    """A participant named (any case), numbered or given by role."""
-    for p in interview.participants:
-        if who in (p.id, p.role) or (isinstance(who, str) and p.name.casefold() == who.casefold()):
-            return p
-    names = " and ".join(f"'{p.name}'" for p in interview.participants)
-    raise InvalidInput(
-        f"'{who}' is not a participant of interview {interview.id}.", f"Use {names}."
-    )
+def check_consent(interview: Interview, participant: Participant) -> None:
+    """A voice sample is a recording of that person: it needs their consent to be recorded."""
+    consent = interview.consent_for(participant.id)
+    if consent is None or "record" not in consent.scopes:
+        raise ConsentMissing(
+            f"{participant.name} has not agreed to be recorded, so no voice sample of them "
+            "can be kept.",
+            "Ask them, and record their consent to being recorded first.",
+        )
 
 
 def check_sample(audio: np.ndarray) -> np.ndarray:
@@ -63,6 +64,7 @@ def save_sample(
     """Keep 16 kHz mono ``audio`` as that participant's voice sample (replacing any other)."""
     interview = store.interview(interview_id)
     participant = find_participant(interview, who)
+    check_consent(interview, participant)
     audio = check_sample(np.asarray(audio, dtype=np.float32).reshape(-1))
     paths.audio.mkdir(parents=True, exist_ok=True)
     name = f"interview-{interview_id}-voice-{participant.id}-{secrets.token_hex(3)}.wav"

@@ -27,7 +27,7 @@ def _check_existing(path: Path, uri: str) -> None:
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()
         if not result or result[0] != "ok":
-            raise DatabaseDamaged(f"The interview database {path} is damaged ({result[0]}).")
+            raise DatabaseDamaged(f"The interview database {path} is damaged.", details=result[0])
         has_table = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
             (migrations.migrations_table,),

@@ -60,13 +60,15 @@ def translate(exc: sqlite3.Error, path: Path) -> BuddyError:
     if name == "SQLITE_FULL" or "disk is full" in text:
         return DiskFull(f"The disk holding {path} is full.", DISK_FULL_HINT)
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
-        return DatabaseDamaged(f"The interview database {path} is damaged ({text}).")
+        return DatabaseDamaged(f"The interview database {path} is damaged.", details=text)
     # An I/O error or a file that cannot be opened: usually the folder, not the file, is at
     # fault, so say which when we can tell.
     problem = storage_problem(path.parent)
     if problem is not None:
         return problem
-    return StorageTrouble(f"The interview database {path} could not be read or written ({text}).")
+    return StorageTrouble(
+        f"The interview database {path} could not be read or written.", details=text
+    )
 
 
 def translate_os(exc: OSError, path: Path) -> BuddyError:

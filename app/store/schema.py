@@ -315,3 +315,61 @@ def m015_i11live_live_transcripts(db: Database) -> None:
         defaults={"words": "[]"},
     )
     db["live_segments"].create_index(["recording_id", "start"])
+
+
+@migrations()
+def m010_i12post_posts_and_approvals(db: Database) -> None:
+    # Every change to a post is a new version; ``posts.version`` says which one is current,
+    # so undo and redo survive a restart and nothing typed is ever overwritten in place.
+    db["posts"].create(
+        {"interview_id": int, "version": int, "updated_at": str},
+        pk="interview_id",
+        foreign_keys=[("interview_id", "interviews", "id")],
+        not_null={"version", "updated_at"},
+    )
+    db["post_versions"].create(
+        {"id": int, "interview_id": int, "version": int, "data": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("interview_id", "interviews", "id")],
+        not_null={"interview_id", "version", "data", "created_at"},
+    )
+    db["post_versions"].create_index(["interview_id", "version"], unique=True)
+    # Who approved which text: the sha256 of the approved post and the text itself, so that a
+    # later change can be shown as a difference.
+    db["approvals"].create(
+        {
+            "id": int,
+            "interview_id": int,
+            "participant_id": int,
+            "sha256": str,
+            "text": str,
+            "approved_at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("interview_id", "interviews", "id"),
+            ("participant_id", "participants", "id"),
+        ],
+        not_null={"interview_id", "participant_id", "sha256", "text", "approved_at"},
+    )
+    db["approvals"].create_index(["interview_id"])
+
+
+@migrations()
+def m012_i12publish_wordpress_drafts(db: Database) -> None:
+    # Plain SQL for ON DELETE CASCADE: deleting an interview forgets its drafts' ids (the
+    # drafts themselves stay on the site), without every delete having to know this table.
+    db.execute(
+        """
+        CREATE TABLE wordpress_drafts (
+            id INTEGER PRIMARY KEY,
+            interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            site TEXT NOT NULL,
+            post_id INTEGER NOT NULL,
+            link TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (interview_id, site)
+        )
+        """
+    )

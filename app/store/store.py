@@ -28,10 +28,11 @@ from app.models import (
 from app.store import rows
 from app.store.connection import ConnectionPool
 from app.store.errors import guarded, is_storage_error, translate
+from app.store.post_store import PostTables
 
 
 @guarded(lambda store: store.path)
-class Store:
+class Store(PostTables):
     def __init__(self, path: Path) -> None:
         self.path = path
         self._pool = ConnectionPool(path)
@@ -247,6 +248,7 @@ class Store:
             self.db["recordings"].delete_where("interview_id = ?", [interview_id])
             self.db["voice_samples"].delete_where("interview_id = ?", [interview_id])
             self.db["consents"].delete_where("interview_id = ?", [interview_id])
+            self.delete_post_data(interview_id)
             self.db["participants"].delete_where("interview_id = ?", [interview_id])
             self.db["interviews"].delete(interview_id)
         return [rec.path for rec in recordings] + [s.path for s in samples]

@@ -11,6 +11,7 @@ the loaded model for every later call.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -52,14 +53,38 @@ class Engine(Protocol):
 def glossary_prompt(glossary: Sequence[str]) -> str | None:
     """The text both engines prime the decoder with so that names and jargon come out right.
 
-    Whisper continues in the style of the text before it; a short list reads like notes that
-    already used these spellings, which steers it towards them without inventing sentences.
+    Just the terms, comma-separated, each once: a term inside a longer one ("Priya" beside
+    "Priya Shah") is dropped, as a repeated name is what small models start reciting.
+    Measured with tiny.en (WER on conversation.wav / buddy-interview.wav with a glossary /
+    without): no prompt 9.2% (writes Karen for Kieran) / 5.1% / 5.1%; "Glossary: ..." as
+    hotwords 80.5% / 4.5% / 5.1%; the bare terms as hotwords, with the decoder not
+    conditioned on its own previous text, 12.3% (Kieran right) / 7.0% / 8.9%, the only
+    setting without a collapse, and how the faster-whisper engine uses it.
     """
     terms = [" ".join(term.split()) for term in glossary]
     terms = list(dict.fromkeys(term for term in terms if term))
+    terms = [
+        t
+        for t in terms
+        if not any(
+            t != other and re.search(rf"(?<!\w){re.escape(t)}(?!\w)", other, re.IGNORECASE)
+            for other in terms
+        )
+    ]
     if not terms:
         return None
-    return "Glossary: " + ", ".join(terms) + "."
+    return ", ".join(terms)
+
+
+def recites_prompt(text: str, prompt: str | None) -> bool:
+    """True when the decoder copied the prompt instead of transcribing ("A, B, B, B")."""
+    if not prompt:
+        return False
+    terms = [t for t in prompt.split(", ") if t]
+    flat = " ".join(text.split())
+    if len(terms) >= 2 and ", ".join(terms[:2]) in flat:
+        return True
+    return any(flat.count(f"{t}, {t}") for t in terms)
 
 
 def check_audio(audio: np.ndarray) -> np.ndarray:
@@ -155,7 +180,7 @@ def engine_errors(engine_name: str) -> Iterator[None]:
         ) from exc
     except Exception as exc:
         raise TranscriptionFailed(
-            f"{engine_name} failed while transcribing: {exc or type(exc).__name__}"
+            f"{engine_name} failed while transcribing.", details=f"{type(exc).__name__}: {exc}"
         ) from exc
 
 

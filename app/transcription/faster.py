@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from app.transcription.engine import (
     glossary_prompt,
     make_segment,
     prepare,
+    recites_prompt,
 )
 from app.transcription.models import ResolvedModel, unloadable, verify
 
@@ -85,23 +86,42 @@ class FasterWhisperEngine:
         if samples.size == 0:
             progress.finish()
             return []
-        segments: list[Segment] = []
+        hotwords = glossary_prompt(glossary)
         with engine_errors(self.name):
+            segments = self._decode(whisper, samples, language, hotwords, progress)
+            if recites_prompt(" ".join(s.text for s in segments), hotwords):
+                # A small model sometimes recites the names instead of transcribing: the
+                # unsteered text is worth more than a list of names.
+                segments = self._decode(whisper, samples, language, None, progress)
+        progress.finish()
+        return segments
+
+    def _decode(
+        self,
+        whisper: WhisperModel,
+        samples: np.ndarray,
+        language: str | None,
+        hotwords: str | None,
+        progress: Any,
+    ) -> list[Segment]:
+        options = dict(DECODE_OPTIONS)
+        if hotwords is not None:
             # hotwords is put before every 30 s window, so the glossary keeps steering a long
             # interview; an initial_prompt scrolls out of the context as text accumulates.
-            pieces, _info = whisper.transcribe(
-                samples, language=language, hotwords=glossary_prompt(glossary), **DECODE_OPTIONS
-            )
-            # The generator decodes lazily: each step is one more segment decoded, so polling
-            # here stops the work within one window of the user pressing cancel.
-            for piece in pieces:
-                progress.check_cancel()
-                words = [
-                    Word(start=w.start, end=w.end, text=w.word.strip(), probability=w.probability)
-                    for w in piece.words or ()
-                ]
-                if piece.text.strip():
-                    segments.append(make_segment(piece.start, piece.end, piece.text, words))
-                progress.reached(piece.end)
-        progress.finish()
+            # Conditioning on the previous window's text as well made tiny.en drop whole
+            # answers (see glossary_prompt): a steered run decodes each window on its own.
+            options["condition_on_previous_text"] = False
+        pieces, _info = whisper.transcribe(samples, language=language, hotwords=hotwords, **options)
+        segments: list[Segment] = []
+        # The generator decodes lazily: each step is one more segment decoded, so polling
+        # here stops the work within one window of the user pressing cancel.
+        for piece in pieces:
+            progress.check_cancel()
+            words = [
+                Word(start=w.start, end=w.end, text=w.word.strip(), probability=w.probability)
+                for w in piece.words or ()
+            ]
+            if piece.text.strip():
+                segments.append(make_segment(piece.start, piece.end, piece.text, words))
+            progress.reached(piece.end)
         return segments

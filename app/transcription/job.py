@@ -40,6 +40,7 @@ from app.takes import included_takes
 from app.transcription.engine import Engine
 from app.transcription.progress import JobProgress, NoteCallback
 from app.transcription.raw import live_usable, raw_segments
+from app.transcription.sentences import split_at_sentences
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,12 @@ def _transcribe_take(
     except BuddyError:
         raise
     except Exception as exc:  # an engine bug must not lose the old transcript either
-        raise TranscriptionFailed(f"Transcription failed: {exc}") from exc
+        raise TranscriptionFailed(
+            "Transcription failed inside the speech engine.",
+            details=f"{type(exc).__name__}: {exc}",
+        ) from exc
+    # A steered run (the names as hotwords) can come back as a few long segments.
+    raw = split_at_sentences(raw)
     markers = take.question_markers
     segments = attribute(
         raw,

@@ -20,6 +20,7 @@ import soundfile
 
 from app.audio.decode import load_audio
 from app.context import AppContext
+from app.models import Interview
 from tests.app.audio_fixtures import (  # noqa: F401
     CALL_SINK,
     MIC_SINK,
@@ -41,16 +42,25 @@ CALL_SPEECH = "jfk.wav"  # 11 s
 def call_interview(home: Path, *, here: str = "interviewer") -> int:
     ctx = open_ctx(home)
     try:
-        return ctx.store.create_interview(
+        interview = ctx.store.create_interview(
             "Over a call",
             interviewer="Ada",
             interviewee="Grace",
             questions=["Ask not"],
             on_call=True,
             here_role=here,
-        ).id
+        )
+        _agree_to_record(ctx, interview)
+        return interview.id
     finally:
         ctx.close()
+
+
+def _agree_to_record(ctx: AppContext, interview: Interview) -> None:
+    """The record command asks for both people's record consent first."""
+    for person in interview.participants:
+        assert person.id is not None
+        ctx.store.record_consent(interview.id, person.id, ["record"])
 
 
 def read_take(home: Path, interview: int) -> tuple[object, np.ndarray, int]:
@@ -281,13 +291,15 @@ def test_a_real_conversation_over_the_call_is_attributed_by_channel(
     home = tmp_path / "buddy"
     ctx = open_ctx(home)
     try:
-        interview = ctx.store.create_interview(
+        made = ctx.store.create_interview(
             "Over a call",
             interviewer=truth["interviewer"]["name"],
             interviewee=truth["interviewee"]["name"],
             on_call=True,
             here_role="interviewer",
-        ).id
+        )
+        _agree_to_record(ctx, made)
+        interview = made.id
     finally:
         ctx.close()
     seconds = len(both) / rate + 4.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -145,3 +146,45 @@ def test_unknown_participant_hint_names_the_roles(home: Path, capsys, scope: str
     interview = _new(capsys)
     code, _, err = run(capsys, "consent", interview, "--participant", "Nobody", "--add", scope)
     assert_user_error(code, err, "Nobody", "Sam", "interviewer or interviewee")
+
+
+def test_two_windows_changing_consent_at_once_lose_nothing(home: Path) -> None:
+    from app.services import Services
+
+    contexts = [AppContext.open(Paths.from_env()) for _ in range(2)]
+    try:
+        first, second = (Services(c) for c in contexts)
+        for _round in range(10):
+            interview = first.new_interview("Race", interviewer="Sam", interviewee="Priya")
+            barrier = threading.Barrier(2)
+            errors: list[BaseException] = []
+
+            def add(
+                services: Services,
+                scope: str,
+                interview_id: int = interview.id,
+                barrier: threading.Barrier = barrier,
+                errors: list[BaseException] = errors,
+            ) -> None:
+                barrier.wait()
+                try:
+                    services.change_consent(interview_id, "interviewee", add=[scope])
+                except BaseException as exc:  # reported below
+                    errors.append(exc)
+
+            threads = [
+                threading.Thread(target=add, args=(first, "record")),
+                threading.Thread(target=add, args=(second, "publish-text")),
+            ]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(30)
+            assert errors == []
+            latest = first.interview(interview.id)
+            assert latest.interviewee is not None
+            consent = latest.consent_for(latest.interviewee.id)
+            assert consent is not None and consent.scopes == {"record", "publish-text"}
+    finally:
+        for c in contexts:
+            c.close()

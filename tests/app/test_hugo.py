@@ -142,6 +142,55 @@ def test_hugo_renders_speech_that_looks_like_markup_as_text(tmp_path: Path) -> N
     # Only the headings and paragraphs the export itself made; nothing from the speech.
     assert set(page.tags) <= {"h1", "h2", "p"}, page.tags
     assert [_plain(h) for h in page.h2] == [_plain(q) for q in questions]
-    visible = _plain(" ".join(page.text))
+    # Sentence case and the final full stop are the post's text rules; the words survive.
+    visible = _plain(" ".join(page.text)).lower()
     for text in NASTY:
-        assert _plain(text) in visible, text
+        assert _plain(text).lower() in visible, text
+
+
+def test_hugo_reads_the_post_editors_fields_from_the_front_matter(tmp_path: Path) -> None:
+    """description, tags, slug, author and the pull quote, where Hugo and its themes look."""
+    from app.export.markdown import render_post
+    from app.export.post_text import build_post
+    from app.post import Heading, Post, PullQuote
+
+    interview, segments, _truth = interview_from_truth()
+    post = Post(
+        title="Switches, songs and Bristol",
+        summary="Students compose with switches. They chose the sounds themselves.",
+        tags=["music", "special schools"],
+        headings={1: Heading("custom", "The students took over")},
+        pull_quote=PullQuote("They were arranging the parts themselves.", "Priya Shah", 19, 28),
+    )
+    content = build_post(interview, segments, post)
+    site = make_site(tmp_path / "site")
+    (site / "layouts" / "_default" / "baseof.html").write_text(
+        "<!DOCTYPE html><html><head><title>{{ .Title }}</title>"
+        '<meta name="description" content="{{ .Description }}">'
+        '<meta name="author" content="{{ .Params.author }}"></head>'
+        '<body>{{ block "main" . }}{{ end }}</body></html>\n'
+    )
+    (site / "layouts" / "_default" / "single.html").write_text(
+        '{{ define "main" }}<article><h1>{{ .Title }}</h1>{{ .Content }}</article>'
+        '<ul>{{ range .Params.tags }}<li class="tag">{{ . }}</li>{{ end }}</ul>{{ end }}\n'
+    )
+    name = post_filename(interview, flavour="hugo", title=content.title)
+    assert name == "switches-songs-and-bristol.md"
+    write_atomic(
+        site / "content" / "posts" / "a-file-name.md",
+        render_post(content, flavour="hugo", date=DAY),
+    )
+    run_hugo(site, "--buildDrafts")
+    # The slug names the page, whatever the file is called.
+    page_path = site / "public" / "posts" / "switches-songs-and-bristol" / "index.html"
+    assert page_path.exists(), sorted(str(p) for p in (site / "public").rglob("*.html"))
+    html = page_path.read_text(encoding="utf-8")
+    assert (
+        '<meta name="description" content="Students compose with switches. '
+        'They chose the sounds themselves.">'
+    ) in html
+    assert '<meta name="author" content="Sam Okafor and Priya Shah">' in html
+    assert '<li class="tag">music</li><li class="tag">special schools</li>' in html
+    assert "<blockquote>" in html and "They were arranging the parts themselves." in html
+    page = _parse(page_path)
+    assert "The students took over" in page.h2

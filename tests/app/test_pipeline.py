@@ -155,6 +155,14 @@ def test_publishing_needs_both_consents_then_builds_with_hugo(
     half = cli(home, "export", iid, "--format", "markdown", "--out", str(tmp_path), check=False)
     assert half.returncode == 2 and "Priya Shah" in half.stderr
     cli(home, "consent", iid, "--participant", "interviewee", "--scope", "publish-text")
+    # Consent is the first gate; the post's final words also need both participants' approval.
+    unapproved = cli(
+        home, "export", iid, "--format", "markdown", "--out", str(tmp_path), check=False
+    )
+    assert unapproved.returncode == 2 and "not approved the post" in unapproved.stderr
+    shown = cli(home, "approve", iid, "--participant", "Priya Shah", "--yes")
+    assert "Still to approve: Sam Okafor." in shown.stdout
+    cli(home, "approve", iid, "--participant", "interviewer", "--yes")
 
     posts = tmp_path / "posts"
     posts.mkdir()

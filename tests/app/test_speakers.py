@@ -136,10 +136,29 @@ def test_one_person_throughout_is_not_split_in_two() -> None:
 # -- voice samples, channel roles and the CLI -----------------------------------------------
 
 
+def _agreed(services: Services, title: str, scopes: tuple[str, ...] = ("record",)):  # type: ignore[no-untyped-def]
+    interview = services.new_interview(title, interviewer="Ruth", interviewee="Kieran")
+    for role in ("interviewer", "interviewee"):
+        services.give_consent(interview.id, role, scopes)
+    return interview
+
+
+def test_no_voice_sample_without_consent_to_be_recorded(services: Services, testdata: Path) -> None:
+    from app.errors import ConsentMissing
+
+    interview = services.new_interview("Voices", interviewer="Ruth", interviewee="Kieran")
+    services.give_consent(interview.id, "Kieran", ["record"])
+    clip = testdata / "conversation.enrol.interviewer.wav"
+    with pytest.raises(ConsentMissing, match="Ruth has not agreed to be recorded"):
+        services.add_voice_sample(interview.id, "Ruth", clip)
+    assert services.add_voice_sample(interview.id, "Kieran", clip).duration_s > 5
+    assert len(services.voice_samples(interview.id)) == 1
+
+
 def test_voice_samples_are_kept_replaced_and_deleted_with_the_interview(
     services: Services, testdata: Path
 ) -> None:
-    interview = services.new_interview("Voices", interviewer="Ruth", interviewee="Kieran")
+    interview = _agreed(services, "Voices")
     clip = testdata / "conversation.enrol.interviewer.wav"
     first = services.add_voice_sample(interview.id, "ruth", clip)
     assert 5 < first.duration_s < 7
@@ -156,7 +175,7 @@ def test_voice_samples_are_kept_replaced_and_deleted_with_the_interview(
 
 
 def test_a_voice_sample_must_be_a_voice(services: Services) -> None:
-    interview = services.new_interview("Voices", interviewer="Ruth", interviewee="Kieran")
+    interview = _agreed(services, "Voices")
     with pytest.raises(InvalidInput, match="at least"):
         services.save_voice_sample(interview.id, "Ruth", np.full(8000, 0.3, dtype=np.float32))
     with pytest.raises(InvalidInput, match="silent"):
@@ -169,7 +188,7 @@ def test_a_voice_sample_must_be_a_voice(services: Services) -> None:
 def test_two_channel_import_keeps_channels_and_says_whose_they_are(
     services: Services, testdata: Path, tmp_path: Path
 ) -> None:
-    interview = services.new_interview("Call", interviewer="Ruth", interviewee="Kieran")
+    interview = _agreed(services, "Call")
     remote = testdata / "conversation-remote.wav"
     rec = services.import_audio(interview.id, remote)
     assert rec.channels == 2 and rec.channel_roles == ["interviewer", "interviewee"]
@@ -196,6 +215,8 @@ def test_voice_and_import_commands(home: Path, testdata: Path, capsys) -> None:
     assert (
         cli_main(["new", "--title", "T", "--interviewer", "Ruth", "--interviewee", "Kieran"]) == 0
     )
+    for who in ("Ruth", "Kieran"):
+        assert cli_main(["consent", "1", "--participant", who, "--add", "record"]) == 0
     capsys.readouterr()
     clip = str(testdata / "conversation.enrol.interviewee.wav")
     assert cli_main(["voice", "1", "--participant", "Kieran", clip]) == 0
@@ -203,8 +224,6 @@ def test_voice_and_import_commands(home: Path, testdata: Path, capsys) -> None:
     assert cli_main(["voice", "1", "--participant", "Kieran"]) == 2
     assert "audio file or --record" in capsys.readouterr().err
     assert cli_main(["voice", "1", "--participant", "Nobody", clip]) == 2
-    for role in ("interviewer", "interviewee"):
-        assert cli_main(["consent", "1", "--participant", role, "--add", "record"]) == 0
     remote = str(testdata / "conversation-remote.wav")
     assert (
         cli_main(["import", remote, "--interview", "1", "--channels", "interviewee,interviewer"])

@@ -49,6 +49,8 @@ def _take(
     interview = services.new_interview(
         name, interviewer=truth["interviewer"]["name"], interviewee=truth["interviewee"]["name"]
     )
+    for role in ("interviewer", "interviewee"):
+        services.give_consent(interview.id, role, ["record", "publish-text"])
     services.import_audio(
         interview.id,
         TESTDATA / f"{name}.wav",
@@ -133,6 +135,8 @@ def test_a_call_with_no_markers_still_gets_two_names(services: Services) -> None
 )
 def test_one_voice_alone_is_not_split_in_two(services: Services, clip: str) -> None:
     interview = services.new_interview("Solo", interviewer="Ruth", interviewee="Kieran")
+    for role in ("interviewer", "interviewee"):
+        services.give_consent(interview.id, role, ["record"])
     services.import_audio(interview.id, TESTDATA / clip)
     services.transcribe(interview.id)
     speakers = {s.speaker for s in services.transcript(interview.id).segments}

@@ -38,6 +38,8 @@ def test_voice_sample_recorded_from_the_microphone(pulse_sink: PulseSink, tmp_pa
 
     made = cli("new", "--title", "T", "--interviewer", "Ruth", "--interviewee", "Kieran")
     assert made.wait(60) == 0, made.stderr.read()  # type: ignore[union-attr]
+    agreed = cli("consent", "1", "--participant", "Ruth", "--add", "record")
+    assert agreed.wait(60) == 0, agreed.stderr.read()  # type: ignore[union-attr]
     # Ruth's line plays over and over until the command is done, however long it takes to
     # start on a busy machine: whenever its four seconds begin, they hear her.
     done = threading.Event()

@@ -75,6 +75,22 @@ def stored_interview_fixture(services: Services, truth: dict[str, Any], testdata
     return create_interview(services, truth, testdata / "buddy-interview.wav")
 
 
+def approve_all(services: Services, interview_id: int) -> None:
+    """Both participants approve the post as it reads now."""
+    from app.approval import text_hash
+
+    for role in ("interviewer", "interviewee"):
+        digest = text_hash(services.approval_text(interview_id))
+        services.approve(interview_id, role, text_hash=digest)
+
+
+@pytest.fixture(name="approved_interview")
+def approved_interview_fixture(services: Services, truth: dict[str, Any], testdata: Path) -> int:
+    interview_id = create_interview(services, truth, testdata / "buddy-interview.wav")
+    approve_all(services, interview_id)
+    return interview_id
+
+
 @pytest.fixture(name="unconsented_interview")
 def unconsented_interview_fixture(services: Services, truth: dict[str, Any], testdata: Path) -> int:
     return create_interview(services, truth, testdata / "buddy-interview.wav", consent=False)

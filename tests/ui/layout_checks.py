@@ -8,14 +8,21 @@ unless something is squeezed, so any overlap is a bug too.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractScrollArea,
+    QComboBox,
     QLabel,
+    QListView,
     QMainWindow,
+    QPushButton,
     QScrollArea,
     QScrollBar,
+    QStyle,
+    QStyleOptionButton,
+    QStyleOptionComboBox,
     QToolBar,
     QWidget,
 )
@@ -79,12 +86,15 @@ def clipped(root: QWidget) -> list[str]:
 
 
 def sideways(root: QWidget) -> list[str]:
-    """Scroll areas of whole screens that need a horizontal scroll bar: reading a line would
-    mean scrolling back and forth (lists and text views may scroll their own long lines)."""
+    """Scroll areas of whole screens, and lists of sentences, that need a horizontal scroll
+    bar: reading a line would mean scrolling back and forth (tables and text editors may
+    scroll their own long lines)."""
     return [
         f"{_name(area)} scrolls sideways"
-        for area in root.findChildren(QScrollArea)
-        if area.isVisible() and area.horizontalScrollBar().isVisible()
+        for area in root.findChildren(QAbstractScrollArea)
+        if isinstance(area, (QScrollArea, QListView))
+        and area.isVisible()
+        and area.horizontalScrollBar().isVisible()
     ]
 
 
@@ -111,4 +121,76 @@ def overlapping(root: QWidget) -> list[str]:
                 common = a.geometry().intersected(b.geometry())
                 if common.width() > SLACK and common.height() > SLACK:
                     problems.append(f"{_name(a)} overlaps {_name(b)} in {_name(parent)}")
+    return problems
+
+
+# -- focus rings and popups -------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _text_need(w: QWidget, text: str, icon_w: int = 0) -> tuple[int, int]:
+    fm = w.fontMetrics()
+    lines = _plain(text).splitlines() or [""]
+    width = max(fm.horizontalAdvance(line) for line in lines) + icon_w
+    return width, fm.height() * len(lines)
+
+
+def focus_ring_clipped(root: QWidget) -> list[str]:
+    """Buttons and drop-downs whose text would not fit inside their focus ring.
+
+    The ring is a thicker border drawn inside the widget: layouts size a button for its
+    unfocused border, so a ring that is thicker than that border eats into the room for the
+    label. The style's own contents rectangle, asked with the focus state set, says how much
+    room the text has while the widget has the focus.
+    """
+    problems = []
+    for w in [root, *root.findChildren(QWidget)]:
+        if not _shown(w) or not w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            continue
+        style = w.style()
+        if isinstance(w, QPushButton) and w.text():
+            opt = QStyleOptionButton()
+            w.initStyleOption(opt)
+            opt.state |= QStyle.StateFlag.State_HasFocus
+            room = style.subElementRect(QStyle.SubElement.SE_PushButtonContents, opt, w)
+            icon_w = opt.iconSize.width() + 4 if not opt.icon.isNull() else 0
+            need_w, need_h = _text_need(w, w.text(), icon_w)
+        elif isinstance(w, QComboBox) and not w.isEditable() and w.currentText():
+            opt = QStyleOptionComboBox()
+            w.initStyleOption(opt)
+            opt.state |= QStyle.StateFlag.State_HasFocus
+            room = style.subControlRect(
+                QStyle.ComplexControl.CC_ComboBox, opt, QStyle.SubControl.SC_ComboBoxEditField, w
+            )
+            need_w, need_h = _text_need(w, w.currentText())
+        else:
+            continue
+        if need_w > room.width() + 1 or need_h > room.height() + 1:
+            problems.append(
+                f"{_name(w)}: with the focus ring its text needs {need_w}x{need_h}, has "
+                f"{room.width()}x{room.height()}"
+            )
+    return problems
+
+
+def popup_too_small(view: QAbstractItemView, *, rows: int) -> list[str]:
+    """A drop-down or auto-complete list shown smaller than the ``rows`` it should show."""
+    if not view.isVisible():
+        return [f"{_name(view)} is not shown"]
+    model = view.model()
+    shown_rows = min(rows, model.rowCount())
+    problems = []
+    viewport = view.viewport().size()
+    need_h = sum(view.sizeHintForRow(r) for r in range(shown_rows))
+    if viewport.height() + 1 < need_h:
+        problems.append(f"popup shows {viewport.height()} px of the {need_h} px its rows need")
+    fm = view.fontMetrics()
+    for r in range(shown_rows):
+        text = str(model.index(r, 0).data() or "")
+        if fm.horizontalAdvance(text) > viewport.width() + 1:
+            problems.append(f"popup row {text!r} needs {fm.horizontalAdvance(text)} px wide, "
+                            f"has {viewport.width()}")  # fmt: skip
     return problems

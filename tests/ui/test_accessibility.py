@@ -13,12 +13,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMenuBar, QWidget
 
+from app.approval import text_hash
 from app.models import Segment, Transcript, Word
+from app.post import Post
+from tests.app.post_helpers import put_segments
 from tests.ui.conftest import TESTDATA
 from tests.ui.test_screens import make
+from ui.approve_dialog import ApproveDialog
 from ui.consent import ConsentDialog
 from ui.help_dialogs import AboutDialog, ShortcutsDialog
 from ui.import_dialog import ImportDialog
+from ui.publish_dialog import PublishDialog
 from ui.recovered_dialog import RecoveredDialog
 from ui.settings_dialog import SettingsDialog
 
@@ -145,6 +150,31 @@ def test_transcription_panel(qtbot, window, filled) -> None:
     check_names(window.panel)
 
 
+def _approve_dialog(window, services, interview_id: int) -> ApproveDialog:
+    add_transcript(services, interview_id)
+    for role in ("interviewer", "interviewee"):
+        services.give_consent(interview_id, role, ["record", "publish-text"])
+    services.approve(
+        interview_id, "interviewer", text_hash=text_hash(services.approval_text(interview_id))
+    )
+    services.save_post(interview_id, Post(intro="Changed after approval."))
+    return ApproveDialog(services, interview_id, window)  # with what changed shown
+
+
+def test_export_screen_post_editor_with_every_part_showing(qtbot, window, services, filled) -> None:
+    """Headings, pull quote, name fix and the approval banner all on screen at once."""
+    add_transcript(services, filled.id)
+    segments = services.require_transcript(filled.id).segments
+    segments[1].text = "Pria makes music."
+    put_segments(services, filled.id, segments)
+    services.set_pull_quote(filled.id, 1)
+    window.show_export(filled.id)
+    export = window.export
+    assert export.names_box.isVisible() and export.editor.quote_button.isEnabled()
+    assert export.editor._heading_rows
+    check(qtbot, export)
+
+
 @pytest.mark.parametrize(
     "make_dialog",
     [
@@ -154,8 +184,10 @@ def test_transcription_panel(qtbot, window, filled) -> None:
         lambda w, s, i: ImportDialog("Monthly catch-up", w),
         lambda w, s, i: ConsentDialog(s, i, w),
         lambda w, s, i: RecoveredDialog(["interview 1, take 1: recovered 0:42"], w),
+        lambda w, s, i: _approve_dialog(w, s, i),
+        lambda w, s, i: PublishDialog(s, i, w),
     ],
-    ids=["settings", "shortcuts", "about", "import", "consent", "recovered"],
+    ids=["settings", "shortcuts", "about", "import", "consent", "recovered", "approve", "publish"],
 )
 def test_dialogs(qtbot, window, services, filled, make_dialog) -> None:
     dialog = make_dialog(window, services, filled.id)

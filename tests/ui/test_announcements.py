@@ -57,7 +57,7 @@ def test_problems_interrupt(qtbot, window, services, microphone) -> None:
     screen = window.interview
     screen.record_button.click()
     last = announce.history[-1]
-    assert last.assertive and "has not agreed to be recorded" in last.text
+    assert last.assertive and "have not agreed to be recorded" in last.text
 
     agreed = make(services, "Agreed")
     window.show_interview(agreed.id)
@@ -114,7 +114,7 @@ def test_transcription_milestones_and_completion(qtbot, window, services, monkey
         "Transcription 50",
         "Transcription 75",
     ]
-    assert announce.texts()[-1].startswith("Transcription finished: 1 lines.")
+    assert announce.texts()[-1].startswith("Transcription finished: 1 line of transcript.")
     assert "Alt+3" in announce.texts()[-1]  # how to get there with the keyboard
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from bench import demo
+from tests.app.approving import approve
 
 pytestmark = pytest.mark.slow
 
@@ -114,7 +115,8 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
     os.environ["BUDDY_INTERVIEWS_HOME"] = str(home)
     try:
         services = demo.open_services()
-        demo.add_long_transcript(services, home, segments=12)
+        interview_id = demo.add_long_transcript(services, home, segments=12)
+        approve(services, interview_id)  # both approved: the post can be published as a draft
         services.ctx.close()
     finally:
         if saved is None:
@@ -268,6 +270,47 @@ def test_export_screen(reader: Reader) -> None:
             ("push button", "Choose folder"),
             ("push button", "Save"),
             ("push button", "Copy to clipboard"),
+            ("push button", "Publish as draft"),
             ("label", "Export status"),
+            # The post editor and what follows it: approval, review copy, publishing.
+            ("text", "Post title"),
+            ("text", "Intro"),
+            ("text", "Summary"),
+            ("text", "Tags"),
+            ("combo box", "Question 1:"),
+            ("check box", "Leave out lines that are only “Right.”, “Mm.” and the like"),
+            ("push button", "Approve for publishing"),
+            ("push button", "Save a review copy"),
+            ("push button", "Publish as draft"),
         ],
     )
+
+
+def test_publish_dialog(reader: Reader) -> None:
+    reader.go("Export", "push button", "Save")
+    assert reader.ask(cmd="wait", role="push button", name="Publish as draft")["found"]
+    # The post editor rebuilds parts of the screen as it loads, so the reader's cache can
+    # still hold a replaced button for a moment: press again if that one is gone.
+    for _ in range(5):
+        assert reader.proc.stdin is not None
+        reader.proc.stdin.write(
+            json.dumps({"cmd": "do", "role": "push button", "name": "Publish as draft"}) + "\n"
+        )
+        reader.proc.stdin.flush()
+        if "error" not in reader.reply():
+            break
+    assert reader.ask(cmd="wait", role="text", name="Site address")["found"]
+    nodes = reader.tree()
+    check_screen(
+        nodes,
+        [
+            ("text", "Site address"),
+            ("text", "User name"),
+            ("push button", "Publish as draft"),
+            ("push button", "Close"),
+        ],
+    )
+    # The password field is read as one (never its text) and says where the password is kept.
+    password = [n for n in nodes if n["name"] == "Application password"]
+    assert password and "focusable" in password[0]["states"], password
+    reader.ask(cmd="do", role="push button", name="Close")

@@ -41,12 +41,16 @@ def test_the_form_marks_an_interview_as_a_call_by_keyboard(qtbot, window, servic
     activate(qtbot, window)
     press(Key.Key_N, Ctrl)
     form = window.new_interview
-    assert focused() is form.title
-    type_text("Over a call")
-    tab_to(form.interviewer)
+    # Names first, then consent, then the interview's details (where the call is said).
+    assert focused() is form.interviewer
     type_text("Sam Okafor")
     tab_to(form.interviewee)
     type_text("Priya Shah")
+    for group in form.consent.participants.values():
+        tab_to(group.boxes["record"])
+        press(Key.Key_Space)
+    tab_to(form.title)
+    type_text("Over a call")
     assert not form.here.isEnabled()
     tab_to(form.on_call)
     press(Key.Key_Space)
@@ -57,9 +61,6 @@ def test_the_form_marks_an_interview_as_a_call_by_keyboard(qtbot, window, servic
     assert form.here.currentText() == "The interviewee (Priya Shah)"
     for widget in (form.on_call, form.here):
         assert widget.accessibleName() and widget.accessibleDescription()
-    for group in form.consent.participants.values():
-        tab_to(group.boxes["record"])
-        press(Key.Key_Space)
     tab_to(form.create_button)
     press(Key.Key_Space)
     stored = services.interview(window.current_id)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app import export
 from app.services import Services
 from tests.ui.editor_fixtures import (  # noqa: F401 - pytest fixtures
+    approve_all,
+    approved_interview_fixture,
     reread_fixture,
     stored_interview_fixture,
     unconsented_interview_fixture,
@@ -61,10 +63,10 @@ def choose(combo, data: str) -> None:
 def test_preview_shows_the_post_and_the_raw_markdown(
     qtbot,
     services: Services,
-    stored_interview: int,
+    approved_interview: int,
     out: Path,
 ) -> None:
-    screen = make_screen(qtbot, services, stored_interview, out)
+    screen = make_screen(qtbot, services, approved_interview, out)
     shown = screen.rendered.toPlainText()
     assert shown.startswith("Making music with switches")  # the title, not front matter
     assert "What have you been working on this month?" in shown
@@ -79,12 +81,13 @@ def test_preview_shows_the_post_and_the_raw_markdown(
 def test_save_writes_the_chosen_format_and_flavour(
     qtbot,
     services: Services,
-    stored_interview: int,
+    approved_interview: int,
     out: Path,
 ) -> None:
-    screen = make_screen(qtbot, services, stored_interview, out)
+    screen = make_screen(qtbot, services, approved_interview, out)
     choose(screen.flavour, "jekyll")
-    assert screen.file_name.text().endswith("-making-music-with-switches.md")
+    # A Jekyll draft is named without a date (it belongs in _drafts/).
+    assert screen.file_name.text() == "making-music-with-switches.md"
     with qtbot.waitSignal(screen.exported, timeout=5000) as saved:
         QTest.keyClick(screen, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     path: Path = saved.args[0]
@@ -160,22 +163,28 @@ def test_missing_consent_blocks_save_and_copy_with_the_reason_in_words(
     for role in ("interviewer", "interviewee"):
         services.give_consent(unconsented_interview, role, ["record", "publish-text"])
     screen.refresh()
+    # Consent was the first gate; the blog post also needs both to approve its words.
+    assert screen.consent_box.isVisible() and not screen.consent_button.isVisible()
+    assert "not approved the post" in screen.blocked_label.text()
+    assert screen.banner_approve_button.isVisible()
+    approve_all(services, unconsented_interview)
+    screen.refresh()
     assert not screen.consent_box.isVisible() and screen.save_button.isEnabled()
 
 
 def test_copy_puts_the_export_on_the_clipboard(
     qtbot,
     services: Services,
-    stored_interview: int,
+    approved_interview: int,
     out: Path,
 ) -> None:
-    screen = make_screen(qtbot, services, stored_interview, out)
+    screen = make_screen(qtbot, services, approved_interview, out)
     QTest.keyClick(
         screen,
         Qt.Key.Key_C,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
-    expected = services.render(stored_interview, "markdown", on_date=date.today())
+    expected = services.render(approved_interview, "markdown", on_date=date.today())
     # A button's shortcut "presses" it visibly first, so the click comes a moment later.
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() == expected)
     assert "Copied" in screen.status.text()
@@ -214,12 +223,12 @@ def test_open_folder_asks_the_desktop_for_the_folder(
 def test_export_to_a_missing_folder_says_so(
     qtbot,
     services: Services,
-    stored_interview: int,
+    approved_interview: int,
     out: Path,
 ) -> None:
     from ui import errors as ui_errors
 
-    screen = make_screen(qtbot, services, stored_interview, out)
+    screen = make_screen(qtbot, services, approved_interview, out)
     screen.folder.setText(str(out / "nope"))
     screen.save_button.click()
     qtbot.waitUntil(lambda: bool(ui_errors.shown))

@@ -34,7 +34,10 @@ def test_record_pause_questions_and_stop(qtbot, window, services) -> None:
     assert screen.position_label.text().startswith("Question 2 of")
     assert screen.question_label.text() == interview.questions[1]
     screen.pause_button.click()
-    assert "Paused" in screen.state_label.text() and screen.record_button.text() == "&Resume"
+    assert "Paused" in screen.state_label.text()
+    # One Resume only: Pause's own button; Record stays Record (and off) while paused.
+    assert screen.pause_button.text().replace("&", "") == "Resume"
+    assert screen.record_button.text() == "&Record" and not screen.record_button.isEnabled()
     screen.pause_button.click()
     qtbot.waitUntil(lambda: screen.session.elapsed_s > 1.0, timeout=5000)
     screen.previous_button.click()
@@ -150,7 +153,7 @@ def test_the_return_interview_without_confirmation_cannot_record(qtbot, window, 
     assert new_id is not None and screen.interview.id == new_id
     screen.record_button.click()
     assert screen.session is None and not services.recordings(new_id)
-    assert "has not agreed to be recorded" in screen.banner.text()
+    assert "not agreed to be recorded" in screen.banner.text()
 
 
 def test_microphone_check_shows_level_in_words(qtbot, window, services) -> None:
@@ -245,3 +248,12 @@ def test_voice_samples_each_in_turn_then_record(qtbot, window, services) -> None
     assert screen.record_button.hasFocus()
     assert "Voice samples skipped" in announce.texts()[-1]
     assert not shown_errors()
+
+
+def test_no_voice_sample_before_that_person_agreed(qtbot, window, services) -> None:
+    screen, interview = open_interview(window, services, scopes=("publish-text",))
+    step = screen.voices
+    first = step.buttons[interview.participants[0].role]
+    first.click()
+    assert step.recording is None and "has not agreed to be recorded" in step.prompt.text()
+    assert services.voice_samples(interview.id) == []

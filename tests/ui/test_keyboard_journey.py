@@ -87,19 +87,14 @@ def test_keyboard_only_journey(
     activate(qtbot, window)
     assert window.library.isAncestorOf(focused()), describe(focused())
 
-    # 1. New interview (Ctrl+N): the title field has the focus; Tab through the form.
+    # 1. New interview (Ctrl+N), in the order the conversation goes: names first.
     press(Key.Key_N, Ctrl)
     form = window.new_interview
     assert window.stack.currentWidget() is form
-    assert focused() is form.title
-    type_text(truth["title"])
-    tab_to(form.interviewer)
+    assert focused() is form.interviewer
     type_text(sam)
     tab_to(form.interviewee)
     type_text(priya)
-    tab_to(form.script)
-    type_text("Monthly")  # a closed drop-down jumps to the item typed
-    assert form.script.currentData() == "monthly-share", form.script.currentText()
 
     # 2. Consent: both read the wording (reachable by Tab) and tick every box with Space.
     tab_to(form.consent.wording)
@@ -108,6 +103,13 @@ def test_keyboard_only_journey(
             tab_to(box)
             press(Key.Key_Space)
             assert box.isChecked(), describe(box)
+
+    # 3. Then what the interview is about.
+    tab_to(form.title)
+    type_text(truth["title"])
+    tab_to(form.script)
+    type_text("Monthly")  # a closed drop-down jumps to the item typed
+    assert form.script.currentData() == "monthly-share", form.script.currentText()
     tab_to(form.create_button)
     press(Key.Key_Space)
     screen = window.interview
@@ -116,7 +118,7 @@ def test_keyboard_only_journey(
     assert not window.services.interview(interview_id).missing_consent("record")
     assert screen.isAncestorOf(focused()), describe(focused())
 
-    # 2b. Voice samples: each person in turn, while their voice plays into the microphone.
+    # 3b. Voice samples: each person in turn, while their voice plays into the microphone.
     step = screen.voices
     interviewer, interviewee = (step.buttons[role] for role in ("interviewer", "interviewee"))
     for button, clip in ((interviewer, voice_clips[0]), (interviewee, voice_clips[1])):
@@ -133,7 +135,7 @@ def test_keyboard_only_journey(
     # Both kept: the focus waits on Record.
     assert focused() is screen.record_button, describe(focused())
 
-    # 3. Record with the real recorder; the interview plays into the microphone.
+    # 4. Record with the real recorder; the interview plays into the microphone.
     tab_to(screen.record_button)
     press(Key.Key_Space)
     qtbot.waitUntil(lambda: screen.session.state == "recording", timeout=20_000)
@@ -165,7 +167,7 @@ def test_keyboard_only_journey(
     # After the take, the focus waits on the next step.
     qtbot.waitUntil(lambda: focused() is screen.transcribe_button, timeout=5000)
 
-    # 4. Transcribe in the background with the real engine; open the result from the panel.
+    # 5. Transcribe in the background with the real engine; open the result from the panel.
     press(Key.Key_Space)
     panel = window.panel
     assert panel.isVisible() and panel.running
@@ -178,7 +180,7 @@ def test_keyboard_only_journey(
     assert window.stack.currentWidget() is editor
     assert focused() is editor.view, describe(focused())
 
-    # 5. Correct one line: arrows to it, F2 to edit, type, Enter to save.
+    # 6. Correct one line: arrows to it, F2 to edit, type, Enter to save.
     target = next(i for i, s in enumerate(editor.segments) if "special school" in s.text)
     row = editor.model.row_of_segment(target)
     while editor.view.currentIndex().row() < row:
@@ -192,13 +194,37 @@ def test_keyboard_only_journey(
     assert stored.endswith("Typed with the keyboard."), stored
     assert focused() is editor.view, describe(focused())
 
-    # 6. Export (Alt+4): type the folder, save with Ctrl+S.
+    # 7. Export (Alt+4): type the folder, save with Ctrl+S.
     out_dir = tmp_path / "export"
     out_dir.mkdir()
     press(Key.Key_4, Alt)
     export = window.export
     assert window.stack.currentWidget() is export
     assert export.fmt == "markdown"
+    # The post editor: a summary of one's own, saved when the field is left.
+    tab_to(export.editor.summary_edit)
+    press(Key.Key_A, Ctrl)
+    type_text("Priya runs music workshops where students play with switches.")
+    press(Key.Key_Tab)
+    post = window.services.post_state(interview_id).post
+    assert post.summary == "Priya runs music workshops where students play with switches."
+    assert not export.save_button.isEnabled()  # nobody has approved the words yet
+    # Approve for publishing: the dialog shows the text; each of them approves it.
+    tab_to(export.approve_button)
+    press(Key.Key_Space)
+    qtbot.waitUntil(lambda: getattr(export, "approval_dialog", None) is not None)
+    approval = export.approval_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is approval)
+    assert "students play with switches" in approval.text.toPlainText()
+    press(Key.Key_A, Alt)
+    qtbot.waitUntil(lambda: "Still to approve" in approval.status.text())
+    press(Key.Key_A, Alt)
+    qtbot.waitUntil(lambda: "Both have approved" in approval.status.text())
+    press(Key.Key_Escape)
+    qtbot.waitUntil(lambda: not approval.isVisible())
+    activate(qtbot, window)  # what the window manager does when a dialog closes
+    qtbot.waitUntil(lambda: export.save_button.isEnabled())
+    assert focused() is export.save_button, describe(focused())
     tab_to(export.folder)
     press(Key.Key_A, Ctrl)
     type_text(str(out_dir))
@@ -227,6 +253,8 @@ def test_keyboard_only_journey(
         "% done",
         "Transcription finished",
         "Edit text: saved",
+        "approved this text. Still to approve",
+        "approved this text. Both have approved",
         "Saved making-music-with-switches.md",
     ):
         assert words in said, f"never announced {words!r}:\n{said}"

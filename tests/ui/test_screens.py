@@ -189,7 +189,9 @@ def test_new_interview_checks_fields_and_stores_consent(qtbot, window, services)
     window.show_new_interview()
     screen = window.new_interview
     screen.create_button.click()
-    assert screen.problem.isVisible() and "title" in screen.problem.text()
+    # The form asks in its own order: the names first, then the title.
+    assert screen.problem.isVisible() and "name" in screen.problem.text()
+    assert screen.interviewer.hasFocus() or not window.isActiveWindow()
     assert len(services.interviews()) == 1
 
     qtbot.keyClicks(screen.title, "Second month")

@@ -66,9 +66,48 @@ def test_recovered_takes_are_offered_and_open_their_interview(qtbot, window, ser
 
     dialog = window.offer_recovered(reopened.recovered)
     assert isinstance(dialog, RecoveredDialog) and dialog.isVisible()
-    assert f"Interview {interview.id}" in dialog.list.item(0).text()
+    # The interview by its title, never the take's file name.
+    assert f"“{interview.title}”" in dialog.list.item(0).text()
+    assert ".wav" not in dialog.list.item(0).text()
     dialog.open_button.click()
     assert window.stack.currentWidget() is window.interview
     assert window.current_id == interview.id
     assert services.recordings(interview.id)[0].status == "recovered"
     assert "recovered" in window.interview.takes_label.text()
+
+
+def test_main_opens_on_a_read_only_disk_and_says_so(tmp_path: Path) -> None:
+    """A read-only data folder (a real read-only mount) still opens the library."""
+    from tests.app.robust_helpers import read_only_view
+
+    home = tmp_path / "home"
+    ctx = AppContext.open(Paths.from_env({"BUDDY_INTERVIEWS_HOME": str(home)}))
+    ctx.store.create_interview("On a read-only disk", interviewer="Sam", interviewee="Priya")
+    ctx.close()
+    with read_only_view(home, tmp_path / "ro") as view:
+        env = dict(os.environ, BUDDY_INTERVIEWS_HOME=str(view), QT_QPA_PLATFORM="offscreen")
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "SHOWN Buddy Interviews" in out.stdout and "Traceback" not in out.stderr
+
+
+def test_main_opens_on_a_full_disk_without_log_tracebacks(tmp_path: Path) -> None:
+    from tests.app.robust_helpers import fill, tmpfs
+
+    with tmpfs(tmp_path / "small", "4m") as disk:
+        home = disk / "home"
+        ctx = AppContext.open(Paths.from_env({"BUDDY_INTERVIEWS_HOME": str(home)}))
+        ctx.store.create_interview("On a full disk", interviewer="Sam", interviewee="Priya")
+        ctx.close()
+        fill(disk)
+        env = dict(os.environ, BUDDY_INTERVIEWS_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "SHOWN Buddy Interviews" in out.stdout
+    assert "Traceback" not in out.stderr and "Logging error" not in out.stderr, out.stderr

@@ -1,15 +1,25 @@
 """Large text: at 200% every screen still shows all of its words, nothing overlaps, and the
-window still fits a 1280x800 laptop screen (what does not fit scrolls)."""
+window still fits a 1280x800 laptop screen (what does not fit scrolls). At 100% and 200%
+no focus ring cuts into a label and no drop-down or auto-complete list is smaller than its
+text."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tests.ui.layout_checks import clipped, overlapping, sideways
+from app.audio.recovery import RecoveryReport
+from tests.ui.layout_checks import (
+    clipped,
+    focus_ring_clipped,
+    overlapping,
+    popup_too_small,
+    sideways,
+)
 from tests.ui.test_accessibility import add_transcript
 from tests.ui.test_screens import make
 from ui import theme
@@ -17,6 +27,8 @@ from ui.consent import ConsentDialog
 from ui.help_dialogs import AboutDialog, ShortcutsDialog
 from ui.import_dialog import ImportDialog
 from ui.main_window import MainWindow
+from ui.publish_dialog import PublishDialog
+from ui.recovered_dialog import RecoveredDialog
 from ui.settings_dialog import SettingsDialog
 
 SCREEN = (1280, 800)
@@ -47,7 +59,7 @@ def settle(qtbot, widget: QWidget) -> None:
 
 def check(qtbot, root: QWidget) -> None:
     settle(qtbot, root)
-    problems = clipped(root) + overlapping(root) + sideways(root)
+    problems = clipped(root) + overlapping(root) + sideways(root) + focus_ring_clipped(root)
     assert not problems, "\n".join(problems)
     window = root.window()
     need = window.minimumSizeHint()
@@ -90,7 +102,24 @@ DIALOGS: dict[str, Callable[[MainWindow], QWidget]] = {
     "import": lambda w: ImportDialog("Monthly catch-up", w),
     "shortcuts": lambda w: ShortcutsDialog(w.menuBar(), (), w),
     "about": lambda w: AboutDialog(w),
+    "recovered": lambda w: RecoveredDialog(
+        [recovered_report(w.current_id)], w, titles={w.current_id: "Monthly catch-up"}
+    ),
+    "publish": lambda w: PublishDialog(w.services, w.current_id, w),
 }
+
+
+def recovered_report(interview_id: int) -> RecoveryReport:
+    return RecoveryReport(
+        recording_id=1,
+        interview_id=interview_id,
+        path=Path(f"audio/interview-{interview_id}-take-1.wav"),
+        status="recovered",
+        duration_s=42.0,
+        markers=3,
+        message="Recovered after the app stopped unexpectedly: 0:42 of audio kept, with its "
+        "3 markers.",
+    )
 
 
 @pytest.mark.parametrize("name", list(DIALOGS))
@@ -104,6 +133,34 @@ def test_dialogs(qtbot, scaled: MainWindow, name: str) -> None:
             dialog.tabs.setCurrentIndex(index)
             check(qtbot, dialog)
     dialog.close()
+
+
+def test_drop_down_and_auto_complete_lists_show_their_text(qtbot, scaled: MainWindow) -> None:
+    scaled.services.new_interview(
+        "Earlier", interviewer="Alexandra Featherstonehaugh", interviewee="Priya Shah"
+    )
+    scaled.show_new_interview()
+    settle(qtbot, scaled)
+    form = scaled.new_interview
+    form.interviewer.setFocus()
+    qtbot.keyClicks(form.interviewer, "a")  # several remembered names contain an "a"
+    popup = form.interviewer.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    rows = form.interviewer.completer().completionCount()
+    assert rows >= 2
+    assert not popup_too_small(popup, rows=rows), popup_too_small(popup, rows=rows)
+    popup.hide()
+    for combo, show in (
+        (form.script, lambda: None),
+        (scaled.transcript.speaker, lambda: scaled.show_transcript(scaled.current_id)),
+    ):
+        show()
+        settle(qtbot, scaled)
+        combo.showPopup()
+        qtbot.waitUntil(combo.view().isVisible, timeout=3000)
+        problems = popup_too_small(combo.view(), rows=combo.count())
+        combo.hidePopup()
+        assert not problems, f"{combo.accessibleName()}: {problems}"
 
 
 def test_text_really_grows(qtbot, window: MainWindow) -> None:

@@ -23,6 +23,7 @@ def test_cancel_then_transcribe_then_ask_before_losing_edits(qtbot, window, serv
     qtbot.waitUntil(lambda: task.is_done, timeout=120_000)
     assert not task.finished_ok
     assert "Cancelled" in panel.remaining.text()
+    assert "Transcribing" not in panel.title.text()  # nothing is, any more
     assert services.transcript(interview.id) is None
 
     task = window.transcribe(interview.id)
@@ -36,6 +37,7 @@ def test_cancel_then_transcribe_then_ask_before_losing_edits(qtbot, window, serv
     assert window.transcribe(interview.id) is not None
     qtbot.waitUntil(lambda: bool(dialogs.open_questions), timeout=120_000)
     answer(qtbot, "Keep my corrections")
+    assert "Transcribing" not in panel.title.text() and "kept" in panel.title.text()
     assert services.transcript(interview.id).segments[0].text == "Corrected by hand."
 
     window.transcribe(interview.id)
