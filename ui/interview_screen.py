@@ -219,10 +219,9 @@ class InterviewScreen(InterviewLayout):
     def show_captions(self, on: bool) -> None:
         """The pair's choice: captions on or off (kept for next time)."""
         if self.settings.live_captions != on:
-            self.settings.live_captions = on
             try:
-                self.settings.save(self.services.paths.settings_file)
-            except OSError:
+                self.settings = self.services.update_settings(live_captions=on)
+            except BuddyError:
                 log.warning("Could not save the captions setting", exc_info=True)
         self._place_captions()
         self._tell("Live captions shown." if on else "Live captions hidden.")

@@ -7,10 +7,33 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
-from tests.ui.conftest import shown_errors
+from tests.ui.conftest import (
+    INTERVIEW_WAV,
+    FakeInputStream,
+    FakeMicrophone,
+    shown_errors,
+)
 from tests.ui.test_interview_screen import open_interview, start
 
 pytestmark = [pytest.mark.slow, pytest.mark.live_transcription]
+
+
+class RealTimeMicrophone(FakeMicrophone):
+    """The interview played at its own pace: captions are for a conversation in real time
+    (fed ten times faster, the worker falls behind and rightly skips stale captions)."""
+
+    def __call__(self, **kwargs: object) -> FakeInputStream:
+        stream = FakeInputStream(self.samples, speed=1.0, **kwargs)  # type: ignore[arg-type]
+        self.streams.append(stream)
+        return stream
+
+
+@pytest.fixture
+def microphone() -> FakeMicrophone:
+    import soundfile
+
+    samples, _rate = soundfile.read(INTERVIEW_WAV, dtype="float32")
+    return RealTimeMicrophone(samples)
 
 
 def test_captions_appear_while_recording_and_the_take_is_ready_after_stop(
