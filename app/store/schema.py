@@ -139,7 +139,7 @@ def m001_initial(db: Database) -> None:
 
 
 @migrations()
-def m010_i10takes_takes_and_revisions(db: Database) -> None:
+def m002_takes_and_revisions(db: Database) -> None:
     """Every take counts, every edit names the transcript's revision.
 
     ``recordings.included``: a take the user left out is kept on disk but not transcribed or
@@ -158,7 +158,7 @@ def m010_i10takes_takes_and_revisions(db: Database) -> None:
 
 
 @migrations()
-def m011_i10takes_transcript_takes(db: Database) -> None:
+def m003_transcript_takes(db: Database) -> None:
     """Which takes a transcript was made from, so a take added later is noticed, not lost."""
     db["transcripts"].add_column("take_ids", str, not_null_default="[]")
     db.execute(
@@ -179,7 +179,7 @@ _NEVER_REUSED = (
 
 
 @migrations(transactional=False)
-def m013_i10robust_ids_never_reused(db: Database) -> None:
+def m004_ids_never_reused(db: Database) -> None:
     """Ids are never reused: every table's key becomes AUTOINCREMENT.
 
     Without it SQLite hands a deleted interview's id to the next one, and files named for the
@@ -237,7 +237,7 @@ def _rebuild_with_autoincrement(db: Database, table: str) -> None:
 
 
 @migrations()
-def m014_i9voice_voice_samples(db: Database) -> None:
+def m005_voice_samples(db: Database) -> None:
     """A participant's voice sample per interview (a file beside the audio), and which
     participant each channel of a two-channel take carries."""
     db["voice_samples"].create(
@@ -261,27 +261,20 @@ def m014_i9voice_voice_samples(db: Database) -> None:
 
 
 @migrations()
-def m011_i9remote_calls(db: Database) -> None:
-    """Interviews held over a video call, and which participant each channel of a take carries.
+def m006_calls(db: Database) -> None:
+    """Interviews held over a video call.
 
     ``on_call``: 1 when the pair talk over a call, so a take records two channels (this
     laptop's microphone and the call's sound). ``here_role``: the role of the person at this
-    laptop, whose voice is the microphone channel. ``recordings.channel_roles`` (JSON list of
-    one role per channel, "" when the channels are not one person each) comes with the voice
-    samples migration; it is added here only for a database that somehow lacks it.
+    laptop, whose voice is the microphone channel (``recordings.channel_roles``, from the voice
+    samples migration, then says whose voice each channel of a take carries).
     """
-    interviews = db["interviews"]
-    if "on_call" not in interviews.columns_dict:
-        interviews.add_column("on_call", int, not_null_default=0)
-    if "here_role" not in interviews.columns_dict:
-        interviews.add_column("here_role", str, not_null_default="interviewer")
-    # Guarded: the voice side of the same feature may add this column in its own migration.
-    if "channel_roles" not in db["recordings"].columns_dict:
-        db["recordings"].add_column("channel_roles", str, not_null_default="")
+    db["interviews"].add_column("on_call", int, not_null_default=0)
+    db["interviews"].add_column("here_role", str, not_null_default="interviewer")
 
 
 @migrations()
-def m015_i11live_live_transcripts(db: Database) -> None:
+def m007_live_transcripts(db: Database) -> None:
     """What live transcription made of a take while it was recorded, kept as it arrives so a
     crash mid-take keeps the text with the audio. Times are on the take's own timeline."""
     db["live_transcripts"].create(
@@ -318,7 +311,7 @@ def m015_i11live_live_transcripts(db: Database) -> None:
 
 
 @migrations()
-def m010_i12post_posts_and_approvals(db: Database) -> None:
+def m008_posts_and_approvals(db: Database) -> None:
     # Every change to a post is a new version; ``posts.version`` says which one is current,
     # so undo and redo survive a restart and nothing typed is ever overwritten in place.
     db["posts"].create(
@@ -356,7 +349,7 @@ def m010_i12post_posts_and_approvals(db: Database) -> None:
 
 
 @migrations()
-def m012_i12publish_wordpress_drafts(db: Database) -> None:
+def m009_wordpress_drafts(db: Database) -> None:
     # Plain SQL for ON DELETE CASCADE: deleting an interview forgets its drafts' ids (the
     # drafts themselves stay on the site), without every delete having to know this table.
     db.execute(

@@ -128,7 +128,7 @@ def test_an_old_database_keeps_its_rows_when_ids_become_never_reused(tmp_path: P
 
     path = tmp_path / "old.db"
     old = Database(path)
-    migrations.apply(old, stop_before="m013_i10robust_ids_never_reused")
+    migrations.apply(old, stop_before="m004_ids_never_reused")
     old["interviews"].insert_all(
         [
             {"id": 1, "title": "One", "status": "new", "created_at": "2024-01-01T00:00:00+00:00",
