@@ -30,8 +30,7 @@ import numpy as np
 
 from app.errors import Cancelled
 from app.models import Segment
-from app.store import Store
-from app.transcription import live_store
+from app.store import Store, live_transcripts
 from app.transcription.chunked import transcribe_chunk
 from app.transcription.engine import Engine
 from app.transcription.vad import SAMPLE_RATE, Chunk, Chunker
@@ -53,7 +52,7 @@ SegmentsCallback = Callable[[list[Segment]], None]
 
 @dataclass(frozen=True)
 class LiveOutcome:
-    state: str  # live_store.COMPLETE or FAILED
+    state: str  # live_transcripts.COMPLETE or FAILED
     done_s: float
     message: str
     max_behind_s: float
@@ -135,7 +134,7 @@ class LiveTranscriber:
         self.max_behind_s = 0.0  # text behind the talk, at worst (includes waiting for a pause)
         self.max_backlog_s = 0.0  # audio waiting in the queue, at worst (the worker's delay)
         self.lowered_priority = False
-        self.state = live_store.RUNNING
+        self.state = live_transcripts.RUNNING
         self.message = ""
         self._finish_called: float | None = None
         self._finished_at: float | None = None
@@ -170,7 +169,7 @@ class LiveTranscriber:
 
     def start(self, recording_id: int) -> None:
         self.recording_id = recording_id
-        live_store.begin(
+        live_transcripts.begin(
             self._store,
             recording_id,
             engine=self._engine.name,
@@ -195,7 +194,7 @@ class LiveTranscriber:
         if self._thread.ident is None and self._finish_called is None:
             # Never started (the take failed to begin): nothing was transcribed.
             self._finish_called = self._finished_at = time.monotonic()
-            self.state, self.message = live_store.FAILED, "Live transcription never started."
+            self.state, self.message = live_transcripts.FAILED, "Live transcription never started."
             self._ended.set()
         if self._finish_called is None:
             self._finish_called = time.monotonic()
@@ -239,7 +238,7 @@ class LiveTranscriber:
                 self._handed_over = True  # finish() goes on from here
                 self._idle.set()
                 return
-            self.state = live_store.COMPLETE
+            self.state = live_transcripts.COMPLETE
         except Exception as exc:
             self._failed(exc)
             return
@@ -247,7 +246,7 @@ class LiveTranscriber:
 
     def _failed(self, exc: BaseException) -> None:
         log.exception("Live transcription failed", exc_info=exc)
-        self.state = live_store.FAILED
+        self.state = live_transcripts.FAILED
         self.message = f"Live transcription stopped ({exc or type(exc).__name__})."
         self._drain()  # keep taking blocks so the queue does not grow for nothing
         self._end()
@@ -255,12 +254,12 @@ class LiveTranscriber:
     def _end(self) -> None:
         assert self.recording_id is not None
         try:
-            live_store.finish(
+            live_transcripts.finish(
                 self._store, self.recording_id, state=self.state, message=self.message
             )
         except Exception:
             log.exception("Storing the end of live transcription failed")
-            self.state = live_store.FAILED
+            self.state = live_transcripts.FAILED
         self._finished_at = time.monotonic()
         self._ended.set()
         self._idle.set()
@@ -307,7 +306,7 @@ class LiveTranscriber:
         if not self._store_todo(worker):
             return False
         self._settle(chunker.received_s)
-        live_store.add(self._store, self.recording_id, [], done_s=self.done_s)
+        live_transcripts.add(self._store, self.recording_id, [], done_s=self.done_s)
         return True
 
     def _store_todo(self, worker: bool) -> bool:
@@ -333,7 +332,7 @@ class LiveTranscriber:
             if worker and self._handover.is_set():
                 return False
             raise
-        live_store.add(self._store, self.recording_id, segments, done_s=chunk.own_end_s)
+        live_transcripts.add(self._store, self.recording_id, segments, done_s=chunk.own_end_s)
         self._settle(chunk.own_end_s)
         return True
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from app.attribution import attribute
 from app.clock import format_clock
 from app.models import Recording, Transcript
-from app.store import Store
+from app.store import Store, live_transcripts
 from app.store.rows import now
-from app.transcription import live_store
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +38,13 @@ class Partial:
 
 
 def keep_partial(store: Store, recording: Recording) -> Partial | None:
-    live = live_store.state(store, recording.id)
-    if live is None or live.state == live_store.COMPLETE:
+    live = live_transcripts.state(store, recording.id)
+    if live is None or live.state == live_transcripts.COMPLETE:
         return None
-    segments = live_store.segments(store, recording.id)
-    live_store.finish(store, recording.id, state=INTERRUPTED, message="The app stopped mid-take.")
+    segments = live_transcripts.segments(store, recording.id)
+    live_transcripts.finish(
+        store, recording.id, state=INTERRUPTED, message="The app stopped mid-take."
+    )
     if not segments:
         return None
     interview = store.interview(recording.interview_id)

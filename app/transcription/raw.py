@@ -8,8 +8,7 @@ from collections.abc import Callable, Sequence
 
 from app.models import Recording, Segment
 from app.paths import Paths
-from app.store import Store
-from app.transcription import live_store
+from app.store import Store, live_transcripts
 from app.transcription.chunked import transcribe_file
 from app.transcription.engine import CancelCheck, Engine
 
@@ -21,10 +20,10 @@ _END_SLACK_S = 1.0
 
 def live_usable(
     store: Store, recording: Recording, engine: Engine, language: str | None
-) -> live_store.LiveState | None:
+) -> live_transcripts.LiveState | None:
     """The take's live transcript state, when it can stand in for a fresh engine run."""
-    live = live_store.state(store, recording.id)
-    if live is None or live.state != live_store.COMPLETE:
+    live = live_transcripts.state(store, recording.id)
+    if live is None or live.state != live_transcripts.COMPLETE:
         return None
     if (live.engine, live.model) != (engine.name, engine.model_label):
         return None  # the user changed engine or model since: honour the new choice
@@ -52,7 +51,7 @@ def raw_segments(
         log.info("Take %s: using its live transcript", recording.id)
         if on_position is not None:
             on_position(recording.duration_s)
-        return live_store.segments(store, recording.id)
+        return live_transcripts.segments(store, recording.id)
     return transcribe_file(
         engine,
         paths.data / recording.path,

@@ -16,7 +16,7 @@ from app.audio.recorder import Recorder
 from app.context import AppContext
 from app.errors import TranscriptionFailed
 from app.services import Services
-from app.transcription import live_store
+from app.store import live_transcripts
 from app.transcription.live import LiveTranscriber, _ToWhisper, lower_thread_priority
 from app.wer import word_error_rate
 from tests.app.audio_fixtures import FakeStreamFactory, fake_device
@@ -143,8 +143,8 @@ def test_a_call_take_transcribed_live_is_used_by_the_job(
     recorder.stop()
     # The rest is handed over to the normal-priority engine, as 'record' and the window do.
     outcome = live.finish(timeout=300, engine=services.prepare_finishing_engine())
-    assert outcome.state == live_store.COMPLETE
-    stored = live_store.segments(ctx.store, recorder.recording_id)
+    assert outcome.state == live_transcripts.COMPLETE
+    stored = live_transcripts.segments(ctx.store, recorder.recording_id)
     assert stored and stored[-1].end <= recorder.result.duration_s
 
     transcript = services.transcribe(interview.id)
@@ -185,7 +185,7 @@ def test_when_live_fails_the_job_transcribes_the_whole_take(
     wait_for(lambda: factory.streams[0].delivered >= source.size, timeout=120)
     recorder.stop()
     outcome = live.finish(timeout=300)
-    assert outcome.state == live_store.FAILED and "engine crashed" in outcome.message
+    assert outcome.state == live_transcripts.FAILED and "engine crashed" in outcome.message
     transcript = services.transcribe(interview.id)
     truth = json.loads((testdata / "buddy-interview.truth.json").read_text())
     reference = " ".join(t["text"] for t in truth["turns"])

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from app.transcription import live_store
+from app.store import live_transcripts
 from app.wer import word_error_rate
 from tests.app.audio_fixtures import PulseSink, pulse_sink_fixture  # noqa: F401
 from tests.app.test_recording_real import (
@@ -91,10 +91,10 @@ def test_record_leaves_a_transcript_as_good_as_transcribing_afterwards(
     ctx = open_ctx(app_home)
     try:
         (take,) = ctx.store.recordings(interview)
-        state = live_store.state(ctx.store, take.id)
+        state = live_transcripts.state(ctx.store, take.id)
     finally:
         ctx.close()
-    assert state is not None and state.state == live_store.COMPLETE
+    assert state is not None and state.state == live_transcripts.COMPLETE
 
     cli(env, "transcribe", str(interview), "--from-audio")
     full_text = spoken(cli(env, "export", str(interview), "--format", "txt", "--out", "-"))
@@ -129,7 +129,7 @@ def test_kill_9_mid_take_keeps_audio_and_transcript_so_far(
     try:
         (take,) = ctx.store.recordings(interview)
         assert take.status == "recording"
-        before = live_store.segments(ctx.store, take.id)
+        before = live_transcripts.segments(ctx.store, take.id)
     finally:
         ctx.close()
     assert before, "no live segments were stored before the kill"

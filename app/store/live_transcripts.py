@@ -1,5 +1,8 @@
 """Storing live transcription as it arrives, per take, and reading it back.
 
+Kept apart from ``Store`` (same package, same rule: only the store knows table names) so the
+live transcript's rules stay in one place.
+
 Each chunk's segments are committed as soon as the engine returns them, so a crash mid-take
 keeps the text made so far beside the audio. A take's live transcript is used in place of a
 fresh engine run only when it is "complete" (every second of the take was transcribed, with
@@ -14,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.models import Segment, Word
-from app.store import Store
 from app.store.rows import now, to_iso
+from app.store.store import Store
 
 RUNNING, COMPLETE, FAILED = "running", "complete", "failed"
 
