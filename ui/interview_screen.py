@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.audio.levels import Level
 from app.errors import Action, BuddyError, InvalidInput
 from app.models import Interview, Recording, Script
 from app.notices import Change
@@ -17,11 +16,12 @@ from app.settings import Settings
 from app.wording import has_or_have, join_names
 from ui import tasks
 from ui.announce import announce
-from ui.captions import CaptionWindow
 from ui.consent import ConsentDialog
 from ui.errors import show_error
+from ui.interview_captions import CaptionsPart
 from ui.interview_controls import ControlKeys, fmt_clock, question_texts
 from ui.interview_layout import MIC_IDLE, NOT_RECORDING, InterviewLayout
+from ui.interview_mic import MicCheckPart
 from ui.notices import on_change
 from ui.recording import MicCheck, RecorderFactory, RecordingSession, StreamFactory
 from ui.takes_dialog import TakesDialog, how_made
@@ -54,7 +54,7 @@ RETURN_NOTE = (
 )
 
 
-class InterviewScreen(InterviewLayout):
+class InterviewScreen(CaptionsPart, MicCheckPart, InterviewLayout):
     transcribe_requested = Signal(int)
     #: A take's live transcript is finished (or failed): put it in the transcript now.
     live_transcript_ready = Signal(int)
@@ -102,7 +102,7 @@ class InterviewScreen(InterviewLayout):
         on_change(services.notices, self._on_change)
         self.voices.finished.connect(self._voices_done)
         self.voices.about_to_record.connect(self._release_mic_check)
-        self.captions_window: CaptionWindow | None = None
+        self.captions_window = None
         self._apply_caption_settings()
 
     # -- loading --------------------------------------------------------------------------
@@ -191,72 +191,6 @@ class InterviewScreen(InterviewLayout):
         self.keys.apply(settings)
         self._apply_caption_settings()
 
-    # -- live captions --------------------------------------------------------------------
-
-    def _apply_caption_settings(self) -> None:
-        s = self.settings
-        self.captions_toggle.blockSignals(True)
-        self.captions_toggle.setChecked(s.live_captions)
-        self.captions_toggle.blockSignals(False)
-        self.captions_box.setEnabled(s.live_transcription)
-        self.captions_note.setText(
-            ""
-            if s.live_transcription
-            else "Live transcription is off, so there are no captions. Turn it on in "
-            "Settings, Transcription; the take is then transcribed while you talk."
-        )
-        self._place_captions()
-        if s.captions_window and s.live_captions and s.live_transcription:
-            self.open_captions_window()
-
-    def _place_captions(self) -> None:
-        window_open = self.captions_window is not None and self.captions_window.isVisible()
-        on = self.captions_toggle.isChecked()
-        self.captions.setVisible(on and not window_open)
-        if self.captions_window is not None and not on:
-            self.captions_window.hide()
-
-    def show_captions(self, on: bool) -> None:
-        """The pair's choice: captions on or off (kept for next time)."""
-        if self.settings.live_captions != on:
-            try:
-                self.settings = self.services.update_settings(live_captions=on)
-            except BuddyError:
-                log.warning("Could not save the captions setting", exc_info=True)
-        self._place_captions()
-        self._tell("Live captions shown." if on else "Live captions hidden.")
-
-    def open_captions_window(self) -> CaptionWindow:
-        if self.captions_window is None:
-            self.captions_window = CaptionWindow(self)
-            self.captions_window.closed.connect(self._captions_window_closed)
-        self.captions_window.view.show_lines(self.captions.lines)
-        if not self.captions_toggle.isChecked():
-            self.captions_toggle.setChecked(True)
-        self.captions_window.show()
-        self.captions_window.raise_()
-        self._place_captions()
-        return self.captions_window
-
-    def _captions_window_closed(self) -> None:
-        self.captions.setVisible(self.captions_toggle.isChecked())
-
-    def _live_segments(self, segments: list) -> None:
-        self.captions.add(segments)
-        if self.captions_window is not None:
-            self.captions_window.view.show_lines(self.captions.lines)
-
-    def _live_finished(self, interview_id: int, outcome: Any) -> None:
-        """The take's live transcript is complete (or not): the job puts it in the
-        transcript, or transcribes the whole take when live transcription did not finish."""
-        if outcome.state == "complete":
-            self._tell("Live transcript finished. Putting it into the transcript.")
-        else:
-            self._tell(
-                f"{outcome.message} Transcribing the whole take now instead.", assertive=True
-            )
-        self.live_transcript_ready.emit(interview_id)
-
     # -- questions ------------------------------------------------------------------------
 
     def _questions(self) -> list[tuple[str, list[str]]]:
@@ -312,70 +246,6 @@ class InterviewScreen(InterviewLayout):
         """Say it to screen readers and show it in the status bar (said once, not twice)."""
         announce(self, text, assertive=assertive)
         self.status_message.emit(text)
-
-    # -- microphone check -----------------------------------------------------------------
-
-    def toggle_mic_check(self) -> None:
-        if self.mic_check is not None:
-            self.mic_check.stop()
-            self.mic_check = None
-            self.mic_button.setText("Check &microphone")
-            self.meter.set_level(None)
-            self.call_meter.set_level(None)
-            self.mic_status.setText("Check stopped.")
-            return
-        if self.session is not None and self.session.active:
-            self.mic_status.setText("The meter shows the recording's level while you record.")
-            return
-        self.mic_problem.clear()
-        self.meter.checking = True
-        on_call = self.interview is not None and self.interview.on_call
-        check = MicCheck(
-            device=self._device(),
-            stream_factory=self.stream_factory,
-            call=on_call,
-            loopback=self.loopback,
-        )
-        check.level.connect(self._show_level)
-        check.call_level.connect(self.call_meter.set_level)
-        check.call_note.connect(self._call_check_note)
-        check.failed.connect(self._mic_failed)
-        check.running_changed.connect(lambda on: self._mic_running(check, on))
-        self.mic_check = check
-        self.mic_button.setText("Stop &microphone check")
-        self.mic_status.setText("Opening the microphone…")
-        check.start()
-
-    def _mic_running(self, check: MicCheck, on: bool) -> None:
-        self.mic_status.setText(
-            f"Listening to {check.device_name}. Say a few words: the level is shown and said "
-            "in words beside the bar."
-            if on
-            else "Check stopped."
-        )
-        announce(self, self.mic_status.text())
-
-    def _call_check_note(self, note: str) -> None:
-        """On a call, the check also listens to the call's sound; say if it cannot."""
-        if note:
-            self.call_status.setText(f"Problem: {note}")
-            announce(self, self.call_status.text(), assertive=True)
-        else:
-            self.call_status.setText(
-                "The call's sound is being checked too: when the other person speaks, the "
-                "call's meter moves."
-            )
-
-    def _mic_failed(self, error: BaseException) -> None:
-        self.mic_check = None
-        self.mic_button.setText("Check &microphone")
-        log.info("The microphone check failed", exc_info=error)
-        self.mic_status.setText("The microphone check could not start.")
-        self.mic_problem.show_error(error)
-        announce(self, self.mic_problem.text(), assertive=True)
-
-    def _show_level(self, level: Level) -> None:
-        self.meter.set_level(level)
 
     # -- voice samples --------------------------------------------------------------------
 
