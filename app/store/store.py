@@ -21,18 +21,17 @@ from app.models import (
     Marker,
     Recording,
     Role,
-    Segment,
-    Transcript,
-    VoiceSample,
 )
 from app.store import rows
 from app.store.connection import ConnectionPool
 from app.store.errors import guarded, is_storage_error, translate
 from app.store.post_store import PostTables
+from app.store.transcript_tables import TranscriptTables
+from app.store.voice_tables import VoiceSampleTables
 
 
 @guarded(lambda store: store.path)
-class Store(PostTables):
+class Store(TranscriptTables, VoiceSampleTables, PostTables):
     def __init__(self, path: Path) -> None:
         self.path = path
         self._pool = ConnectionPool(path)
@@ -464,206 +463,6 @@ class Store(PostTables):
                 "recording_id = ?", [recording_id], order_by="time_s, id"
             )
         ]
-
-    # -- transcripts ------------------------------------------------------------------------
-
-    def save_transcript(self, transcript: Transcript) -> Transcript:
-        """Replace the interview's transcript in one transaction: all or nothing."""
-        with self.db.atomic():
-            # The revision goes on counting across transcripts, so an edit named on the old
-            # transcript can never match the new one.
-            previous = self.revision(transcript.interview_id) or 0
-            for old in self.db["transcripts"].rows_where(
-                "interview_id = ?", [transcript.interview_id]
-            ):
-                self.db["segments"].delete_where("transcript_id = ?", [old["id"]])
-            self.db["transcripts"].delete_where("interview_id = ?", [transcript.interview_id])
-            transcript_id = (
-                self.db["transcripts"]
-                .insert(
-                    {
-                        "interview_id": transcript.interview_id,
-                        "recording_id": transcript.recording_id,
-                        "engine": transcript.engine,
-                        "model": transcript.model,
-                        "language": transcript.language,
-                        "created_at": rows.to_iso(transcript.created_at),
-                        "revision": previous + 1,
-                        "take_ids": json.dumps(list(transcript.take_ids)),
-                    }
-                )
-                .last_pk
-            )
-            self._insert_segments(transcript_id, transcript.segments)
-        result = self.transcript(transcript.interview_id)
-        assert result is not None
-        return result
-
-    def _insert_segments(self, transcript_id: int, segments: Sequence[Segment]) -> None:
-        self.db["segments"].insert_all(
-            (rows.segment_row(s, transcript_id, i) for i, s in enumerate(segments)),
-            batch_size=500,
-        )
-
-    def transcript(self, interview_id: int) -> Transcript | None:
-        found = list(
-            self.db["transcripts"].rows_where(
-                "interview_id = ?", [interview_id], order_by="id DESC", limit=1
-            )
-        )
-        if not found:
-            return None
-        row = found[0]
-        segments = [
-            rows.segment(r)
-            for r in self.db["segments"].rows_where(
-                "transcript_id = ?", [row["id"]], order_by="position"
-            )
-        ]
-        return rows.transcript(row, segments)
-
-    def transcript_id(self, interview_id: int) -> int | None:
-        """The current transcript's id, without loading its segments (edits need only this)."""
-        row = self.db.execute(
-            "SELECT id FROM transcripts WHERE interview_id = ? ORDER BY id DESC LIMIT 1",
-            [interview_id],
-        ).fetchone()
-        return row[0] if row else None
-
-    def revision(self, interview_id: int) -> int | None:
-        """The current transcript's revision (None: no transcript), read without its segments."""
-        row = self.db.execute(
-            "SELECT revision FROM transcripts WHERE interview_id = ? ORDER BY id DESC LIMIT 1",
-            [interview_id],
-        ).fetchone()
-        return row[0] if row else None
-
-    def transcript_take_ids(self, interview_id: int) -> list[int] | None:
-        """The takes the current transcript was made from (None: no transcript)."""
-        row = self.db.execute(
-            "SELECT take_ids FROM transcripts WHERE interview_id = ? ORDER BY id DESC LIMIT 1",
-            [interview_id],
-        ).fetchone()
-        return json.loads(row[0] or "[]") if row else None
-
-    def bump_revision(self, transcript_id: int) -> int:
-        self.db.execute(
-            "UPDATE transcripts SET revision = revision + 1 WHERE id = ?", [transcript_id]
-        )
-        return self.db.execute(
-            "SELECT revision FROM transcripts WHERE id = ?", [transcript_id]
-        ).fetchone()[0]
-
-    def splice_segments(
-        self, transcript_id: int, start: int, removed: int, inserted: Sequence[Segment]
-    ) -> None:
-        """Replace positions ``start .. start+removed-1`` by ``inserted``, moving the rest up
-        or down: one edit touches only the lines it changed, however long the transcript."""
-        with self.db.atomic():
-            self.db.execute(
-                "DELETE FROM segments WHERE transcript_id = ? AND position >= ? AND position < ?",
-                [transcript_id, start, start + removed],
-            )
-            shift = len(inserted) - removed
-            if shift:
-                self.db.execute(
-                    "UPDATE segments SET position = position + ? "
-                    "WHERE transcript_id = ? AND position >= ?",
-                    [shift, transcript_id, start + removed],
-                )
-            self.db["segments"].insert_all(
-                (rows.segment_row(s, transcript_id, start + i) for i, s in enumerate(inserted)),
-                batch_size=500,
-            )
-
-    def replace_segments(self, transcript_id: int, segments: Sequence[Segment]) -> None:
-        """Store an edited segment list (after split/merge/undo) in one transaction."""
-        with self.db.atomic():
-            self.db["segments"].delete_where("transcript_id = ?", [transcript_id])
-            self._insert_segments(transcript_id, segments)
-
-    def update_segment(self, transcript_id: int, segment: Segment) -> None:
-        """Store a single-segment edit (text, speaker, redaction) by its position."""
-        with self.db.atomic():
-            self._update_segment(transcript_id, segment)
-
-    def _update_segment(self, transcript_id: int, segment: Segment) -> None:
-        self.db.execute(
-            "UPDATE segments SET text=?, speaker=?, redacted=?, edited=?, words=?, "
-            "question_index=?, start=?, end=? WHERE transcript_id=? AND position=?",
-            [
-                segment.text,
-                segment.speaker,
-                int(segment.redacted),
-                int(segment.edited),
-                rows.segment_row(segment, transcript_id, segment.position)["words"],
-                segment.question_index,
-                segment.start,
-                segment.end,
-                transcript_id,
-                segment.position,
-            ],
-        )
-
-    def has_edits(self, interview_id: int) -> bool:
-        row = self.db.execute(
-            "SELECT count(*) FROM segments s JOIN transcripts t ON s.transcript_id = t.id "
-            "WHERE t.interview_id = ? AND (s.edited = 1 OR s.redacted = 1)",
-            [interview_id],
-        ).fetchone()
-        return bool(row[0])
-
-    # -- voice samples ----------------------------------------------------------------------
-
-    def voice_samples(self, interview_id: int) -> list[VoiceSample]:
-        return [
-            rows.voice_sample(r)
-            for r in self.db["voice_samples"].rows_where(
-                "interview_id = ?", [interview_id], order_by="id"
-            )
-        ]
-
-    def replace_voice_sample(
-        self, interview_id: int, participant_id: int, *, path: str, duration_s: float
-    ) -> tuple[VoiceSample, list[str]]:
-        """Keep ``path`` as the participant's sample; returns it and the replaced files."""
-        interview = self.interview(interview_id)
-        if participant_id not in {p.id for p in interview.participants}:
-            raise NotFound(f"Participant {participant_id} is not part of interview {interview_id}.")
-        where = "interview_id = ? AND participant_id = ?"
-        with self.db.atomic():
-            old = [
-                r["path"]
-                for r in self.db["voice_samples"].rows_where(where, [interview_id, participant_id])
-            ]
-            self.db["voice_samples"].delete_where(where, [interview_id, participant_id])
-            sample_id = (
-                self.db["voice_samples"]
-                .insert(
-                    {
-                        "interview_id": interview_id,
-                        "participant_id": participant_id,
-                        "path": path,
-                        "duration_s": duration_s,
-                        "created_at": rows.to_iso(rows.now()),
-                    }
-                )
-                .last_pk
-            )
-        return rows.voice_sample(self.db["voice_samples"].get(sample_id)), [
-            p for p in old if p != path
-        ]
-
-    def delete_voice_sample(self, interview_id: int, participant_id: int) -> list[str]:
-        """Forget a participant's sample; returns the files to remove."""
-        where = "interview_id = ? AND participant_id = ?"
-        with self.db.atomic():
-            old = [
-                r["path"]
-                for r in self.db["voice_samples"].rows_where(where, [interview_id, participant_id])
-            ]
-            self.db["voice_samples"].delete_where(where, [interview_id, participant_id])
-        return old
 
 
 def _check_role(role: str) -> None:
