@@ -62,10 +62,7 @@ def load_audio(path: Path, *, sample_rate: int = WHISPER_RATE) -> np.ndarray:
     if sample_rate <= 0:
         raise ValueError(f"sample_rate must be positive, not {sample_rate}")
     _check_file(path)
-    try:
-        sound = soundfile.SoundFile(str(path))
-    except (soundfile.LibsndfileError, RuntimeError):
-        sound = None
+    sound = _open_with_soundfile(path)
     if sound is not None:
         with sound:
             if sound.frames == 0:
@@ -89,10 +86,7 @@ def load_channels(path: Path, *, sample_rate: int = WHISPER_RATE) -> np.ndarray:
     """
     path = Path(path)
     _check_file(path)
-    try:
-        sound = soundfile.SoundFile(str(path))
-    except (soundfile.LibsndfileError, RuntimeError):
-        sound = None
+    sound = _open_with_soundfile(path)
     if sound is None:
         from faster_whisper.audio import decode_audio
 
@@ -121,10 +115,7 @@ def iter_audio(path: Path, *, sample_rate: int = WHISPER_RATE) -> Iterator[np.nd
     never in memory whole. Formats only FFmpeg reads (M4A/AAC) are decoded at once."""
     path = Path(path)
     _check_file(path)
-    try:
-        sound = soundfile.SoundFile(str(path))
-    except (soundfile.LibsndfileError, RuntimeError):
-        sound = None
+    sound = _open_with_soundfile(path)
     if sound is None:
         samples = _decode_with_av(path, sample_rate)
         if samples.size == 0:
@@ -242,3 +233,11 @@ def _probe_with_av(path: Path) -> AudioInfo:
     return AudioInfo(
         duration_s=duration, sample_rate=rate, channels=channels, format=str(codec).upper()
     )
+
+
+def _open_with_soundfile(path: Path) -> soundfile.SoundFile | None:
+    """The file opened by libsndfile, or None for a format only FFmpeg reads (M4A/AAC)."""
+    try:
+        return soundfile.SoundFile(str(path))
+    except (soundfile.LibsndfileError, RuntimeError):
+        return None
