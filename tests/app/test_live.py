@@ -190,3 +190,27 @@ def test_when_live_fails_the_job_transcribes_the_whole_take(
     truth = json.loads((testdata / "buddy-interview.truth.json").read_text())
     reference = " ".join(t["text"] for t in truth["turns"])
     assert word_error_rate(reference, " ".join(s.text for s in transcript.segments)) <= 0.12
+
+
+def test_deleting_a_take_removes_its_live_transcript_and_playback_mix(
+    services: Services, testdata: Path
+) -> None:
+    from app.audio import playback
+    from app.models import Segment
+
+    interview = services.new_interview("Live then deleted", interviewer="Ann", interviewee="Bo")
+    for role in ("interviewer", "interviewee"):
+        services.give_consent(interview.id, role, ["record"])
+    take = services.import_audio(interview.id, testdata / "jfk.wav")
+    store = services.store
+    live_transcripts.begin(store, take.id, engine="faster-whisper", model="tiny.en", language=None)
+    live_transcripts.add(store, take.id, [Segment(start=0.3, end=2.0, text="And so")], done_s=2.0)
+    mix = playback.mix_path(services.paths, take)
+    mix.parent.mkdir(parents=True, exist_ok=True)
+    mix.write_bytes(b"a stale mix")
+
+    services.delete_take(take.id)
+
+    assert live_transcripts.state(store, take.id) is None
+    assert live_transcripts.segments(store, take.id) == []
+    assert not mix.exists() and not services.audio_file(take).exists()
