@@ -61,6 +61,8 @@ def keep_partial(store: Store, recording: Recording) -> Partial | None:
             interviewer=interview.interviewer.name if interview.interviewer else "Interviewer",
             interviewee=interview.interviewee.name if interview.interviewee else "Interviewee",
         )
+        for seg in attributed:
+            seg.recording_id = recording.id  # times are on this take's own timeline
         with store.transaction():
             store.save_transcript(
                 Transcript(
