@@ -6,10 +6,7 @@ flavour), build it with the real Hugo, and check headings, names and speakers.
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +14,7 @@ import pytest
 import yaml
 
 from app.wer import normalise, word_error_rate
+from tests.app.cli_run import home_env, run_cli, transcribed_buddy_interview
 from tests.app.hugo_site import build_site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,19 +23,7 @@ pytestmark = pytest.mark.slow
 
 
 def cli(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BUDDY_INTERVIEWS_HOME": str(home)}
-    result = subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
+    return run_cli(home_env(home), *args, check=check)
 
 
 def _speaker_accuracy(segments: list[dict[str, Any]], truth: dict[str, Any]) -> float:
@@ -65,30 +51,9 @@ def interview(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     testdata = REPO.parent / "shared" / "testdata"
     if not testdata.is_dir():
         pytest.skip(f"shared test data not found at {testdata}")
-    truth = json.loads((testdata / "buddy-interview.truth.json").read_text())
     home = tmp_path_factory.mktemp("home")
-    markers = home.parent / "markers.json"
-    markers.write_text(json.dumps({"markers": truth["markers"], "questions": truth["questions"]}))
-    made = json.loads(
-        cli(
-            home,
-            "import",
-            str(testdata / "buddy-interview.wav"),
-            "--title",
-            truth["title"],
-            "--interviewer",
-            truth["interviewer"]["name"],
-            "--interviewee",
-            truth["interviewee"]["name"],
-            "--markers",
-            str(markers),
-            "--consent",
-            "record",
-            "--json",
-        ).stdout
-    )
-    cli(home, "transcribe", str(made["id"]), "--glossary", "Bristol", "Priya")
-    return {"home": home, "id": made["id"], "truth": truth}
+    interview_id, truth = transcribed_buddy_interview(home, testdata)
+    return {"home": home, "id": interview_id, "truth": truth}
 
 
 def _segments(home: Path, interview_id: int) -> list[dict[str, Any]]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ from app.paths import Paths
 from app.publish.post import post_from_markdown
 from app.services import Services
 from tests.app.approving import approve
+from tests.app.cli_run import home_env, run_cli, transcribed_buddy_interview
 from tests.app.wordpress_site import WordPressSite
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,22 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def cli(
-    env: dict[str, str], *args: str, stdin: str | None = None, check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        cwd=REPO,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if check:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
+cli = run_cli
 
 
 @pytest.fixture(scope="module")
@@ -53,31 +37,10 @@ def transcribed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     testdata = REPO.parent / "shared" / "testdata"
     if not testdata.is_dir():
         pytest.skip(f"shared test data not found at {testdata}")
-    truth = json.loads((testdata / "buddy-interview.truth.json").read_text())
     home = tmp_path_factory.mktemp("home")
-    env = {**os.environ, "BUDDY_INTERVIEWS_HOME": str(home)}
-    markers = home.parent / "markers.json"
-    markers.write_text(json.dumps({"markers": truth["markers"], "questions": truth["questions"]}))
-    made = json.loads(
-        cli(
-            env,
-            "import",
-            str(testdata / "buddy-interview.wav"),
-            "--title",
-            truth["title"],
-            "--interviewer",
-            truth["interviewer"]["name"],
-            "--interviewee",
-            truth["interviewee"]["name"],
-            "--markers",
-            str(markers),
-            "--consent",
-            "record",
-            "--json",
-        ).stdout
-    )
-    interview = str(made["id"])
-    cli(env, "transcribe", interview, "--glossary", "Bristol", "Priya")
+    env = home_env(home)
+    made, truth = transcribed_buddy_interview(home, testdata)
+    interview = str(made)
     for role in ("interviewer", "interviewee"):
         cli(env, "consent", interview, "--participant", role, "--scope", "publish-text")
     ctx = AppContext.open(Paths.from_env({"BUDDY_INTERVIEWS_HOME": str(home)}))
