@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import soundfile
 from app.store import live_transcripts
 from app.wer import word_error_rate
 from tests.app.audio_fixtures import PulseSink, pulse_sink_fixture  # noqa: F401
+from tests.app.cli_run import run_cli
 from tests.app.test_recording_real import (
     CliRun,
     cli_env,
@@ -24,7 +24,7 @@ from tests.app.test_recording_real import (
     open_ctx,
     open_ctx_without_recovery,
 )
-from tests.conftest import REPO, TESTDATA
+from tests.conftest import TESTDATA
 
 pytestmark = pytest.mark.slow
 
@@ -42,17 +42,7 @@ def speech_take(folder: Path) -> tuple[Path, str]:
 
 
 def cli(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    return run_cli(env, *args).stdout
 
 
 def spoken(export: str, names: tuple[str, ...] = ("Ada:", "Grace:")) -> str:

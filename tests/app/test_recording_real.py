@@ -30,6 +30,7 @@ from tests.app.audio_fixtures import (  # noqa: F401
     fake_device,
     pulse_sink_fixture,
 )
+from tests.app.cli_run import run_cli
 from tests.conftest import REPO, TESTDATA
 
 pytestmark = pytest.mark.slow
@@ -121,17 +122,7 @@ def transcribe_and_export(env: dict[str, str], interview: int) -> str:
     """The recorded take goes through the same commands as imported audio."""
 
     def cli(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "app.cli", *args],
-            env=env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+        return run_cli(env, *args).stdout
 
     cli("transcribe", str(interview))
     for role in ("interviewer", "interviewee"):
