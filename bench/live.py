@@ -81,13 +81,18 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
     time.sleep(0.5)
     result = recorder.stop()
     stopped = time.monotonic()
+    # Audio not yet in the stored transcript when Stop was pressed: the open chunk (speech
+    # still waiting for a pause) and anything queued.
+    left_at_stop = live.behind_s if live is not None else 0.0
     outcome = None
     if live is not None:
         outcome = live.finish(engine=finisher)
         worst_behind = max(worst_behind, outcome.max_behind_s)
         worst_backlog = max(worst_backlog, outcome.max_backlog_s)
+    job_started = time.monotonic()
     transcript = services.transcribe(interview.id)
     ready = time.monotonic() - stopped
+    job_s = time.monotonic() - job_started
     return {
         "mode": mode,
         "audio_min": duration / 60,
@@ -98,7 +103,10 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
         "behind_s": worst_behind,
         "backlog_s": worst_backlog,
         "last_chunk_s": outcome.finish_s if outcome is not None else 0.0,
+        "left_at_stop_s": left_at_stop,
         "stop_to_ready_s": ready,
+        "job_s": job_s,
+        "speakers": sorted({seg.speaker for seg in transcript.segments}),
         "lines": len(transcript.segments),
         "lowered_priority": bool(live and live.lowered_priority),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -132,7 +140,7 @@ def main() -> None:
     print(
         f"{'mode':>6} {'audio':>7} {'overflows':>9} {'writer lag':>10} {'behind':>8} "
         f"{'backlog':>8} "
-        f"{'stop->ready':>11} {'peak RSS':>9}",
+        f"{'stop->ready':>11} {'left':>6} {'last chunk':>10} {'job':>6} {'peak RSS':>9}",
         flush=True,
     )
     try:
@@ -150,7 +158,9 @@ def main() -> None:
                 f"{r['mode']:>6} {r['recorded_min']:>5.1f} m {r['overflows']:>9} "
                 f"{r['writer_lag_s']:>8.3f} s {r['behind_s']:>6.1f} s "
                 f"{r.get('backlog_s', 0):>6.1f} s "
-                f"{r['stop_to_ready_s']:>9.1f} s {r['peak_rss_mb']:>6.0f} MB  {json.dumps(r)}",
+                f"{r['stop_to_ready_s']:>9.1f} s {r['left_at_stop_s']:>4.1f} s "
+                f"{r['last_chunk_s']:>8.1f} s {r['job_s']:>4.1f} s "
+                f"{r['peak_rss_mb']:>6.0f} MB  {json.dumps(r)}",
                 flush=True,
             )
     finally:

@@ -9,7 +9,9 @@ child process so its peak RSS is its own:
 - before: the whole file decoded into memory and given to the engine in one call (what the job
   did until chunking: whisper then computes the features of the whole take at once);
 - after: ``app.transcription.chunked.transcribe_file``: read, detected and transcribed chunk by
-  chunk, as the job does now.
+  chunk, as the job does now;
+- job: the whole job on an imported take (``Services.transcribe``): the chunked run, and the
+  voices told apart from the same chunks' windows, then attribution and saving.
 
 Prints figures; never asserts. The machine may be shared: compare within one run.
 """
@@ -85,6 +87,8 @@ def child(mode: str, path: Path, threads: int) -> dict[str, object]:
         from app.audio.decode import load_audio
 
         segments = engine.transcribe(load_audio(path), language="en")
+    elif mode == "job":
+        segments = _job(path, threads)
     else:
         from app.transcription.chunked import transcribe_file
 
@@ -103,6 +107,21 @@ def child(mode: str, path: Path, threads: int) -> dict[str, object]:
         "segments": len(segments),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def _job(path: Path, threads: int) -> list:  # type: ignore[type-arg]
+    import tempfile
+
+    from app.context import AppContext
+    from app.paths import HOME_ENV, Paths
+    from app.services import Services
+
+    home = tempfile.mkdtemp(prefix="buddy-memory-bench-")
+    services = Services(AppContext.open(Paths.from_env({HOME_ENV: home})))
+    services.ctx.settings.language = "en"
+    interview = services.new_interview("Bench", interviewer="Ada", interviewee="Grace")
+    services.import_audio(interview.id, path)
+    return services.transcribe(interview.id).segments
 
 
 def main() -> None:

@@ -86,6 +86,7 @@ class TranscriptionServices:
             language=settings.language or None,
             glossary=glossary,
             on_segments=on_segments,
+            embedder=self._embedder,
         )
 
     def prepare_finishing_engine(self) -> Engine:

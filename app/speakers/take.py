@@ -9,8 +9,9 @@ from dataclasses import replace
 import numpy as np
 
 from app.models import Role, Segment
-from app.speakers.channels import channel_labels
+from app.speakers.channels import Channels, channel_count, channel_labels
 from app.speakers.embed import Embedder
+from app.speakers.prints import VoicePrints, prints_of_audio
 from app.speakers.voices import label_words
 from app.speakers.words import apply_word_speakers, smooth
 
@@ -48,36 +49,45 @@ def rejoin(segments: Sequence[Segment]) -> list[Segment]:
 
 def speakers_for_take(
     segments: Sequence[Segment],
-    audio: np.ndarray,
+    audio: np.ndarray | None,
     *,
+    prints: VoicePrints | None = None,
     names: Mapping[Role, str],
     samples: Mapping[Role, np.ndarray] | None = None,
-    channels: np.ndarray | None = None,
+    channels: Channels | None = None,
     channel_roles: Sequence[Role] = (),
     embedder: Embedder | None = None,
 ) -> list[Segment]:
     """Segments of one take (already through ``attribute()``) with speakers set word by word.
 
-    ``audio`` is the take's 16 kHz mono sound; ``channels`` its (frames, 2) channels when
-    ``channel_roles`` says whose voice each carries: then channel energy decides and no model
-    is needed. Otherwise the voices decide, compared with ``samples`` (16 kHz mono clips by
-    role) when there are both, else with voices found in the take itself. Words without
-    clear evidence keep the text rule's speaker.
+    ``prints`` are the take's windows of speech and their vectors, made while it was
+    transcribed; without them they are made now from ``audio``, the take's 16 kHz mono sound.
+    ``channels`` are its (frames, 2) channels (or its file) when ``channel_roles`` says whose
+    voice each carries: then channel energy decides and no model is needed. Otherwise the
+    voices decide, compared with ``samples`` (16 kHz mono clips by role) when there are both, else
+    with voices found in the take itself. Words without clear evidence keep the text rule's
+    speaker.
     """
     if not segments:
         return []
-    if channels is not None and channels.ndim == 2 and len(channel_roles) == channels.shape[1]:
+    if channels is not None and len(channel_roles) == channel_count(channels) == 2:
         labels = channel_labels(segments, channels, [names[r] for r in channel_roles])
     else:
         pair = None
         if samples and all(r in samples for r in ("interviewer", "interviewee")):
             pair = (samples["interviewer"], samples["interviewee"])
+        embedder = embedder or Embedder()
+        if prints is None:
+            if audio is None:
+                raise ValueError("speakers_for_take needs the take's audio or its voice prints")
+            prints = prints_of_audio(audio, embedder)
         labels = label_words(
             segments,
-            audio,
+            prints.windows,
+            prints.vectors,
             interviewer=names["interviewer"],
             interviewee=names["interviewee"],
             samples=pair,
-            embedder=embedder or Embedder(),
+            embedder=embedder,
         )
     return rejoin(apply_word_speakers(segments, [smooth(row) for row in labels]))

@@ -94,16 +94,15 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / norm if norm > 0 else v
 
 
-def _overlaps(windows: Sequence[Window], start: float, end: float) -> np.ndarray:
-    starts = np.array([w.start for w in windows])
-    ends = np.array([w.end for w in windows])
-    return np.clip(np.minimum(ends, end) - np.maximum(starts, start), 0.0, None)
-
-
 def word_scores(
     segments: Sequence[Segment], windows: Sequence[Window], window_scores: np.ndarray
 ) -> list[list[float | None]]:
     """Per word (per segment without words) the overlap-weighted mean window score."""
+    starts = np.array([w.start for w in windows], dtype=np.float64)
+    ends = np.array([w.end for w in windows], dtype=np.float64)
+    order = np.argsort(starts, kind="stable")
+    starts, ends, scores = starts[order], ends[order], np.asarray(window_scores)[order]
+    longest = float((ends - starts).max()) if len(starts) else 0.0
     out: list[list[float | None]] = []
     for seg in segments:
         spans = [(w.start, w.end) for w in seg.words] or [(seg.start, seg.end)]
@@ -113,24 +112,33 @@ def word_scores(
             if end - start < 0.2:
                 middle = (start + end) / 2
                 start, end = middle - 0.1, middle + 0.1
-            weights = _overlaps(windows, start, end) if windows else np.zeros(0)
+            # Only windows starting within a window's length before the word can overlap it.
+            lo = int(np.searchsorted(starts, start - longest, side="left"))
+            hi = int(np.searchsorted(starts, end, side="right"))
+            weights = np.clip(
+                np.minimum(ends[lo:hi], end) - np.maximum(starts[lo:hi], start), 0.0, None
+            )
             total = float(weights.sum())
-            row.append(float(weights @ window_scores / total) if total > 0 else None)
+            row.append(float(weights @ scores[lo:hi] / total) if total > 0 else None)
         out.append(row)
     return out
 
 
 def _windows_of(segments: Sequence[Segment], windows: Sequence[Window], speaker: str) -> np.ndarray:
     """Which windows lie mostly (two thirds or more) inside words the text gave ``speaker``."""
-    spans = [
-        (w.start, w.end) for seg in segments if seg.speaker == speaker for w in (seg.words or [seg])
-    ]
+    said = [w for seg in segments if seg.speaker == speaker for w in (seg.words or [seg])]
+    spans = np.array([(w.start, w.end) for w in said], dtype=np.float64).reshape(-1, 2)
+    if not len(spans) or not windows:
+        return np.zeros(len(windows), dtype=bool)
+    starts = np.array([w.start for w in windows])[:, None]
+    ends = np.array([w.end for w in windows])[:, None]
+    # Windows by spans at once: a long take has thousands of both. Spans are words, so they
+    # do not overlap one another and their overlaps simply add up.
     inside = np.zeros(len(windows), dtype=bool)
-    if not spans:
-        return inside
-    for i, win in enumerate(windows):
-        covered = sum(max(0.0, min(win.end, e) - max(win.start, s)) for s, e in spans)
-        inside[i] = covered >= (win.end - win.start) * 2 / 3
+    for first in range(0, len(windows), 256):
+        s, e = starts[first : first + 256], ends[first : first + 256]
+        covered = np.clip(np.minimum(e, spans[:, 1]) - np.maximum(s, spans[:, 0]), 0.0, None)
+        inside[first : first + 256] = covered.sum(axis=1) >= (e[:, 0] - s[:, 0]) * 2 / 3
     return inside
 
 
@@ -179,19 +187,19 @@ def voices_from_take(
 
 def label_words(
     segments: Sequence[Segment],
-    audio: np.ndarray,
+    windows: Sequence[Window],
+    vectors: np.ndarray,
     *,
     interviewer: str,
     interviewee: str,
     samples: tuple[np.ndarray, np.ndarray] | None,
     embedder: Embedder,
 ) -> list[list[str | None]]:
-    """A speaker name (or None: no clear evidence) for every word of every segment."""
-    windows = windows_in(speech_regions(audio))
+    """A speaker name (or None: no clear evidence) for every word of every segment, from the
+    take's windows of speech and their vectors (see :mod:`app.speakers.prints`)."""
     nothing: list[list[str | None]] = [[None] * max(1, len(s.words)) for s in segments]
     if not windows:
         return nothing
-    vectors = embed_windows(audio, windows, embedder)
     if samples is not None:
         voice_a, voice_b = embedder.embed(list(samples))
         if float(voice_a @ voice_b) >= SAME_VOICE_COSINE:

@@ -13,6 +13,7 @@ file and the user is told why.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,13 +33,23 @@ class LiveState:
     state: str
     done_s: float
     message: str
+    #: Every chunk so far stored its voice windows (see ``voice_rows``).
+    voices_ok: bool = True
 
 
 def begin(
-    store: Store, recording_id: int, *, engine: str, model: str, language: str | None
+    store: Store,
+    recording_id: int,
+    *,
+    engine: str,
+    model: str,
+    language: str | None,
+    voices: bool = False,
 ) -> None:
+    """A take's live transcription starts; ``voices``: its voice windows will be stored."""
     with store.transaction():
         store.db["live_segments"].delete_where("recording_id = ?", [recording_id])
+        store.db["live_voice_windows"].delete_where("recording_id = ?", [recording_id])
         store.db["live_transcripts"].upsert(
             {
                 "recording_id": recording_id,
@@ -48,20 +59,45 @@ def begin(
                 "state": RUNNING,
                 "done_s": 0.0,
                 "message": "",
+                "voices_ok": int(voices),
                 "updated_at": to_iso(now()),
             },
             pk="recording_id",
         )
 
 
-def add(store: Store, recording_id: int, segments: list[Segment], *, done_s: float) -> None:
-    """One chunk's segments and how far the take is now transcribed, in one transaction."""
+#: A voice window as stored: start, end, origin (take seconds) and its vector's bytes.
+VoiceRow = tuple[float, float, float, bytes]
+
+
+def add(
+    store: Store,
+    recording_id: int,
+    segments: list[Segment],
+    *,
+    done_s: float,
+    voices: Sequence[VoiceRow] | None = (),
+) -> None:
+    """One chunk's segments, its voice windows and how far the take is now transcribed, in
+    one transaction. ``voices`` None says the chunk's voice windows could not be made."""
     with store.transaction():
         if segments:
             store.db["live_segments"].insert_all([_row(recording_id, seg) for seg in segments])
-        store.db["live_transcripts"].update(
-            recording_id, {"done_s": float(done_s), "updated_at": to_iso(now())}
-        )
+        if voices:
+            store.db["live_voice_windows"].insert_all(
+                {
+                    "recording_id": recording_id,
+                    "start": float(start),
+                    "end": float(end),
+                    "origin": float(origin),
+                    "vector": vector,
+                }
+                for start, end, origin, vector in voices
+            )
+        changes: dict[str, Any] = {"done_s": float(done_s), "updated_at": to_iso(now())}
+        if voices is None:
+            changes["voices_ok"] = 0
+        store.db["live_transcripts"].update(recording_id, changes)
 
 
 def finish(store: Store, recording_id: int, *, state: str, message: str = "") -> None:
@@ -83,6 +119,7 @@ def state(store: Store, recording_id: int) -> LiveState | None:
         state=row["state"],
         done_s=float(row["done_s"] or 0.0),
         message=row["message"] or "",
+        voices_ok=bool(row.get("voices_ok", 1)),
     )
 
 
@@ -99,6 +136,16 @@ def segments(store: Store, recording_id: int) -> list[Segment]:
         )
         for row in rows
     ]
+
+
+def voice_rows(store: Store, recording_id: int) -> list[VoiceRow]:
+    """The take's stored voice windows, in time order."""
+    rows = store.db.execute(
+        "SELECT start, end, origin, vector FROM live_voice_windows WHERE recording_id = ? "
+        "ORDER BY start, id",
+        [recording_id],
+    ).fetchall()
+    return [(float(a), float(b), float(c), bytes(v)) for a, b, c, v in rows]
 
 
 def _row(recording_id: int, seg: Segment) -> dict[str, Any]:

@@ -366,3 +366,26 @@ def m009_wordpress_drafts(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m010_live_voice_windows(db: Database) -> None:
+    """The voice vectors of a take's windows of speech, stored with its live transcript as
+    each chunk is transcribed, so telling the voices apart after Stop needs only the last
+    chunk's. ``voices_ok`` is 0 once a chunk's vectors could not be made: then they are
+    made again from the file."""
+    db["live_transcripts"].add_column("voices_ok", int, not_null_default=1)
+    db["live_voice_windows"].create(
+        {
+            "id": int,
+            "recording_id": int,
+            "start": float,
+            "end": float,
+            "origin": float,  # where its stretch of speech starts
+            "vector": bytes,  # 192 little-endian float32
+        },
+        pk="id",
+        foreign_keys=[("recording_id", "recordings", "id")],
+        not_null={"recording_id", "start", "end", "origin", "vector"},
+    )
+    db["live_voice_windows"].create_index(["recording_id", "start"])

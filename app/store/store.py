@@ -243,6 +243,7 @@ class Store(TranscriptTables, VoiceSampleTables, PostTables):
             for rec in recordings:
                 self.db["markers"].delete_where("recording_id = ?", [rec.id])
                 self.db["live_segments"].delete_where("recording_id = ?", [rec.id])
+                self.db["live_voice_windows"].delete_where("recording_id = ?", [rec.id])
                 self.db["live_transcripts"].delete_where("recording_id = ?", [rec.id])
             self.db["recordings"].delete_where("interview_id = ?", [interview_id])
             self.db["voice_samples"].delete_where("interview_id = ?", [interview_id])
@@ -379,6 +380,7 @@ class Store(TranscriptTables, VoiceSampleTables, PostTables):
             self.db["markers"].delete_where("recording_id = ?", [recording_id])
             # What live transcription made of the take goes with it.
             self.db["live_segments"].delete_where("recording_id = ?", [recording_id])
+            self.db["live_voice_windows"].delete_where("recording_id = ?", [recording_id])
             self.db["live_transcripts"].delete_where("recording_id = ?", [recording_id])
             self.db["recordings"].delete(recording_id)
         return recording.path

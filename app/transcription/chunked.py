@@ -172,8 +172,10 @@ def transcribe_file(
     glossary: Sequence[str] = (),
     on_position: PositionCallback | None = None,
     should_cancel: CancelCheck | None = None,
+    on_chunk: Callable[[Chunk], None] | None = None,
 ) -> list[Segment]:
-    """All of a file's speech, read, detected and transcribed chunk by chunk."""
+    """All of a file's speech, read, detected and transcribed chunk by chunk; ``on_chunk``
+    sees each chunk after it is transcribed (the voice windows are made from it)."""
     from app.errors import Cancelled
 
     segments: list[Segment] = []
@@ -193,6 +195,8 @@ def transcribe_file(
                     on_position=on_position,
                 )
             )
+            if on_chunk is not None:
+                on_chunk(chunk)
 
     for block in iter_audio(path):
         run(chunker.feed(block))

@@ -16,8 +16,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-import numpy as np
-
 from app.attribution import attribute
 from app.audio.decode import load_audio, load_channels
 from app.errors import (
@@ -31,7 +29,9 @@ from app.errors import (
 from app.models import Interview, Recording, Role, Segment, Transcript
 from app.paths import Paths
 from app.speakers.call_lost import attribute_around_call_loss, call_lost_at
+from app.speakers.channels import ChannelFile, Channels
 from app.speakers.embed import Embedder
+from app.speakers.prints import VoicePrints, prints_of_audio
 from app.speakers.samples import load_samples
 from app.speakers.take import speakers_for_take
 from app.store import Store
@@ -69,25 +69,32 @@ def _speakers(
     paths: Paths,
     interview: Interview,
     recording: Recording,
-    audio: np.ndarray,
+    prints: VoicePrints | None,
     segments: list[Segment],
-    embedder: Embedder | None,
+    embedder: Embedder,
 ) -> list[Segment]:
     """One take's words to the person whose channel or voice they are in.
 
-    A missing or damaged voice model is an error to fix; any other failure here keeps the
-    text rule's speakers rather than throwing away a finished transcription.
+    The voices are compared in ``prints`` (the take's windows of speech, made while it was
+    transcribed); only without them is the whole take loaded to make them now. A missing or
+    damaged voice model is an error to fix; any other failure here keeps the text rule's
+    speakers rather than throwing away a finished transcription.
     """
-    roles = recording.channel_roles if recording.channels == len(recording.channel_roles) else []
+    roles = _channel_roles(recording)
     names: dict[Role, str] = {
         "interviewer": interview.interviewer.name if interview.interviewer else "Interviewer",
         "interviewee": interview.interviewee.name if interview.interviewee else "Interviewee",
     }
 
     def speakers_of(part: Sequence[Segment], by_channel: bool) -> list[Segment]:
+        nonlocal prints
+        if prints is None and not by_channel:
+            # The voice step needs the take's samples; loaded only now, after the engine.
+            prints = prints_of_audio(load_audio(paths.data / recording.path), embedder)
         return speakers_for_take(
             part,
-            audio,
+            None,
+            prints=prints,
             names=names,
             samples=samples,
             channels=channels if by_channel else None,
@@ -95,9 +102,12 @@ def _speakers(
             embedder=embedder,
         )
 
+    channels: Channels | None = None
     try:
         samples = load_samples(store, paths, interview)
-        channels = load_channels(paths.data / recording.path) if roles else None
+        if roles:
+            path = paths.data / recording.path
+            channels = ChannelFile.open(path) or load_channels(path)
         # A call take whose call channel stopped part-way: voices decide after that moment.
         lost_at = call_lost_at(recording) if roles else None
         return attribute_around_call_loss(segments, lost_at, speakers_of)
@@ -106,6 +116,18 @@ def _speakers(
     except Exception:
         log.exception("Telling the voices apart failed; speakers come from the question text")
         return segments
+    finally:
+        if isinstance(channels, ChannelFile):
+            channels.close()
+
+
+def _channel_roles(recording: Recording) -> list[Role]:
+    return recording.channel_roles if recording.channels == len(recording.channel_roles) else []
+
+
+def _needs_voices(recording: Recording) -> bool:
+    """Whether voices decide any of the take's words (not a call take told by channel)."""
+    return not _channel_roles(recording) or call_lost_at(recording) is not None
 
 
 def _transcribe_take(
@@ -120,12 +142,12 @@ def _transcribe_take(
     glossary: Sequence[str],
     report: Progress,
     should_cancel: Callable[[], bool] | None,
-    embedder: Embedder | None,
+    embedder: Embedder,
     use_live: bool,
 ) -> list[Segment]:
     """One take's segments, attributed, on the take's own timeline."""
     try:
-        raw = raw_segments(
+        raw, prints = raw_segments(
             store,
             paths,
             take,
@@ -135,6 +157,7 @@ def _transcribe_take(
             on_position=report,
             should_cancel=should_cancel,
             use_live=use_live,
+            embedder=embedder if _needs_voices(take) else None,
         )
     except BuddyError:
         raise
@@ -155,9 +178,7 @@ def _transcribe_take(
     )
     if should_cancel is not None and should_cancel():
         raise Cancelled("Transcription was cancelled.")
-    # The voice step needs the take's samples; loaded only now, after the engine is done.
-    audio = load_audio(paths.data / take.path)
-    segments = _speakers(store, paths, interview, take, audio, segments, embedder)
+    segments = _speakers(store, paths, interview, take, prints, segments, embedder)
     for seg in segments:
         seg.recording_id = take.id
     return segments
@@ -186,6 +207,7 @@ def transcribe_interview(
             f"Interview {interview_id} has hand edits that a new transcription would replace."
         )
     started_on = store.revision(interview_id)
+    embedder = embedder or Embedder()
     progress = JobProgress(on_progress=on_progress, on_note=on_note)
     progress.stage("opening")
     questions = _questions(interview, takes)

@@ -30,6 +30,7 @@ import numpy as np
 
 from app.errors import Cancelled
 from app.models import Segment
+from app.speakers.embed import Embedder
 from app.store import Store, live_transcripts
 from app.transcription.chunked import transcribe_chunk
 from app.transcription.engine import Engine
@@ -116,10 +117,15 @@ class LiveTranscriber:
         language: str | None = None,
         glossary: Sequence[str] = (),
         on_segments: SegmentsCallback | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         """``on_segments`` receives caption lines (a quick pass over short chunks) as they
-        are made; without it only the stored transcript is made."""
+        are made; without it only the stored transcript is made. With ``embedder`` each
+        stored chunk's voice windows are stored too (:mod:`app.speakers.prints`), so the
+        voices are told apart after Stop from the last chunk's alone."""
         self._store = store
+        self._embedder = embedder
+        self.voices_ok = embedder is not None
         self._engine = engine
         self._language = language
         self._glossary = list(glossary)
@@ -175,6 +181,7 @@ class LiveTranscriber:
             engine=self._engine.name,
             model=self._engine.model_label,
             language=self._language,
+            voices=self.voices_ok,
         )
         self._thread.start()
 
@@ -332,9 +339,26 @@ class LiveTranscriber:
             if worker and self._handover.is_set():
                 return False
             raise
-        live_transcripts.add(self._store, self.recording_id, segments, done_s=chunk.own_end_s)
+        voices = self._voice_rows(chunk)
+        live_transcripts.add(
+            self._store, self.recording_id, segments, done_s=chunk.own_end_s, voices=voices
+        )
         self._settle(chunk.own_end_s)
         return True
+
+    def _voice_rows(self, chunk: Chunk) -> list[live_transcripts.VoiceRow] | None:
+        """The chunk's voice windows, or None (and no more tries) once making them failed:
+        the voices are then found from the file after Stop, as for an imported take."""
+        if not self.voices_ok or self._embedder is None:
+            return None
+        from app.speakers.prints import prints_of_chunk, to_rows
+
+        try:
+            return list(to_rows(prints_of_chunk(chunk, self._embedder)))
+        except Exception:
+            log.exception("Voice windows of a live chunk failed; voices come from the file")
+            self.voices_ok = False
+            return None
 
     def _caption(self, samples: np.ndarray) -> None:
         """The quick pass: short chunks, shown and forgotten (never stored)."""

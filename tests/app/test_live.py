@@ -147,8 +147,15 @@ def test_a_call_take_transcribed_live_is_used_by_the_job(
     stored = live_transcripts.segments(ctx.store, recorder.recording_id)
     assert stored and stored[-1].end <= recorder.result.duration_s
 
+    # Each chunk's voice windows were stored with its words, so the voices need no pass over
+    # the whole take after Stop.
+    state = live_transcripts.state(ctx.store, recorder.recording_id)
+    assert state is not None and state.voices_ok
+    windows = live_transcripts.voice_rows(ctx.store, recorder.recording_id)
+    assert len(windows) > 40 and windows[-1][0] > 50.0
+
     transcript = services.transcribe(interview.id)
-    assert [s.text for s in transcript.segments] == [s.text for s in stored]
+    assert " ".join(s.text for s in transcript.segments) == " ".join(s.text for s in stored)
     truth = json.loads((testdata / "buddy-interview.truth.json").read_text())
     reference = " ".join(t["text"] for t in truth["turns"])
     live_wer = word_error_rate(reference, " ".join(s.text for s in transcript.segments))
@@ -156,6 +163,18 @@ def test_a_call_take_transcribed_live_is_used_by_the_job(
     full_wer = word_error_rate(reference, " ".join(s.text for s in full.segments))
     print(f"live WER {live_wer:.1%}, from the file {full_wer:.1%}")
     assert live_wer <= full_wer + 0.02
+    # Who said what: the same by the live windows as by the file's, and both people named.
+    live_time, full_time = _speaker_time(transcript.segments), _speaker_time(full.segments)
+    assert set(live_time) == set(full_time) == {"Ada", "Grace"}
+    for name in live_time:
+        assert abs(live_time[name] - full_time[name]) <= 0.1 * sum(full_time.values())
+
+
+def _speaker_time(segments) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    out: dict[str, float] = {}
+    for seg in segments:
+        out[seg.speaker] = out.get(seg.speaker, 0.0) + seg.end - seg.start
+    return out
 
 
 class FailsAfterOneChunk:

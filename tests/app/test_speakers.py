@@ -287,3 +287,36 @@ def test_two_voices_found_in_a_take_and_the_reader_is_the_interviewer() -> None:
     # One voice only: no second person is invented.
     alone = _cloud(kieran, 10, 0.05, rng)
     assert voices_from_take([], windows, alone, interviewer="Ruth", interviewee="Kieran") is None
+
+
+def test_voice_prints_made_chunk_by_chunk_match_the_whole_take_s(testdata: Path) -> None:
+    """The live and offline paths make a take's voice windows from the chunks they transcribe:
+    the same stretches of speech as from the whole take, each counted once, and the same
+    vectors; stored and read back they are unchanged."""
+    from app.speakers.prints import (
+        VoicePrints,
+        from_rows,
+        prints_of_audio,
+        prints_of_chunk,
+        to_rows,
+    )
+    from app.transcription.chunked import chunks_of
+
+    audio = load_audio(testdata / "conversation.wav")
+    embedder = Embedder()
+    whole = prints_of_audio(audio, embedder)
+    blocks = (audio[i : i + 4096] for i in range(0, audio.size, 4096))
+    chunks = list(chunks_of(blocks))
+    assert len(chunks) > 1
+    joined = VoicePrints.joined(prints_of_chunk(c, embedder) for c in chunks)
+    starts = [w.start for w in joined.windows]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)  # none counted twice
+    # Window by window: nearly every window of the whole take has its twin among the chunks'.
+    twins = 0
+    for window, vector in zip(whole.windows, whole.vectors, strict=True):
+        near = [i for i, w in enumerate(joined.windows) if abs(w.start - window.start) < 0.05]
+        twins += any(float(joined.vectors[i] @ vector) > 0.9 for i in near)
+    assert abs(len(joined) - len(whole)) <= 0.05 * len(whole)
+    assert twins >= 0.85 * len(whole)  # edges of a stretch may move by a VAD window or two
+    back = from_rows(to_rows(joined))
+    assert back.windows == joined.windows and np.array_equal(back.vectors, joined.vectors)
