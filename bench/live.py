@@ -84,6 +84,7 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
     # Audio not yet in the stored transcript when Stop was pressed: the open chunk (speech
     # still waiting for a pause) and anything queued.
     left_at_stop = live.behind_s if live is not None else 0.0
+    undrafted = live.undrafted_s if live is not None else 0.0
     outcome = None
     if live is not None:
         outcome = live.finish(engine=finisher)
@@ -104,13 +105,42 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
         "backlog_s": worst_backlog,
         "last_chunk_s": outcome.finish_s if outcome is not None else 0.0,
         "left_at_stop_s": left_at_stop,
+        "undrafted_at_stop_s": undrafted,
+        "drafts_made": live.drafts_made if live is not None else 0,
+        "drafts_used": live.drafts_used if live is not None else 0,
         "stop_to_ready_s": ready,
         "job_s": job_s,
         "speakers": sorted({seg.speaker for seg in transcript.segments}),
         "lines": len(transcript.segments),
         "lowered_priority": bool(live and live.lowered_priority),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # CPU the whole run used (recording, live worker, finishing, the job): what drafting
+        # ahead costs shows here.
+        "cpu_s": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
     }
+
+
+def end_in_speech(take: Path) -> Path:
+    """A copy of ``take`` cut at the moment the stored pass's open chunk is longest (speech
+    that has waited longest for a pause), in its second half: Stop pressed there leaves the
+    most to do after it."""
+    import soundfile
+
+    from app.transcription.vad import Chunker
+
+    audio, rate = soundfile.read(take, dtype="float32")
+    chunker = Chunker()
+    worst, cut = -1.0, audio.size
+    block = rate // 10
+    for start in range(0, audio.size, block):
+        list(chunker.feed(audio[start : start + block]))
+        waiting = chunker.received_s - chunker.settled_s
+        if start >= audio.size // 2 and waiting > worst:
+            worst, cut = waiting, start + block
+    out = take.with_name(f"{take.stem}-stop-in-speech.wav")
+    soundfile.write(out, audio[:cut], rate)
+    print(f"take cut at {cut / rate:.1f} s, {worst:.1f} s of it waiting for a pause", flush=True)
+    return out
 
 
 def main() -> None:
@@ -119,6 +149,11 @@ def main() -> None:
     parser.add_argument("--source", choices=("pulse", "fake"), default="pulse")
     parser.add_argument("--speed", type=float, default=1.0)
     parser.add_argument("--modes", nargs="+", default=["live", "plain"])
+    parser.add_argument(
+        "--end-in-speech",
+        action="store_true",
+        help="cut the take where the most speech waits for a pause: the worst moment to stop",
+    )
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"))
     args = parser.parse_args()
     if args.child:
@@ -130,6 +165,8 @@ def main() -> None:
     folder = Path("/tmp/buddy-bench")
     folder.mkdir(parents=True, exist_ok=True)
     take = make_take(args.minutes, folder)
+    if args.end_in_speech:
+        take = end_in_speech(take)
     env = dict(os.environ)
     sink = None
     if args.source == "pulse":
@@ -140,7 +177,8 @@ def main() -> None:
     print(
         f"{'mode':>6} {'audio':>7} {'overflows':>9} {'writer lag':>10} {'behind':>8} "
         f"{'backlog':>8} "
-        f"{'stop->ready':>11} {'left':>6} {'last chunk':>10} {'job':>6} {'peak RSS':>9}",
+        f"{'stop->ready':>11} {'left':>6} {'undrafted':>9} {'last chunk':>10} {'job':>6} "
+        f"{'peak RSS':>9}",
         flush=True,
     )
     try:
@@ -159,6 +197,7 @@ def main() -> None:
                 f"{r['writer_lag_s']:>8.3f} s {r['behind_s']:>6.1f} s "
                 f"{r.get('backlog_s', 0):>6.1f} s "
                 f"{r['stop_to_ready_s']:>9.1f} s {r['left_at_stop_s']:>4.1f} s "
+                f"{r.get('undrafted_at_stop_s', 0):>7.1f} s "
                 f"{r['last_chunk_s']:>8.1f} s {r['job_s']:>4.1f} s "
                 f"{r['peak_rss_mb']:>6.0f} MB  {json.dumps(r)}",
                 flush=True,

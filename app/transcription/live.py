@@ -6,9 +6,14 @@ drop). One worker thread, at a lower priority than the recorder, mixes the block
 mono, resamples them to 16 kHz, cuts them at pauses (speech detection) and transcribes each
 chunk with an engine that uses one thread. Two passes share it: captions from short chunks
 (shown, not kept), and the stored transcript from chunks as long as a file's (up to 30 s, cut
-at pauses), whose segments are stored as they arrive, so a crash keeps the transcript made so
-far with the audio. When the worker falls behind, the
-queue grows (about 190 KB per second of 48 kHz audio behind) and it catches up after Stop.
+at pauses), whose segments and voice windows are stored as they arrive, so a crash keeps the
+transcript made so far with the audio. When the worker falls behind, the queue grows (about
+190 KB per second of 48 kHz audio behind) and it catches up after Stop.
+
+After Stop the speech not yet in a closed chunk is left (up to a chunk, ~28 s). To keep that
+small, a worker with nothing else to do drafts the open chunk up to its last pause
+(``DRAFT_EVERY_S``); when the chunk closes as drafted, or the take ends, the draft is used as
+it is and only the speech after it remains.
 
 Priority: on Linux a thread is a task with its own nice value, so ``os.setpriority`` on the
 worker's native thread id lowers that thread alone (and threads it starts inherit it); the
@@ -47,6 +52,15 @@ CAPTION_AFTER_S = 4.0
 #: Captions this late are no help to anyone: while the worker is this far behind it skips
 #: them and spends the time on the stored transcript.
 CAPTION_MAX_BACKLOG_S = 5.0
+#: While a stored chunk waits for its pause, the worker, when it has nothing else to do,
+#: transcribes a draft of it up to the last pause (once this much more speech has been
+#: said), so that after Stop only the speech after the draft is left.
+DRAFT_EVERY_S = 10.0
+#: Drafts only while the worker is this close to the talk...
+DRAFT_MAX_BACKLOG_S = 1.0
+#: ...and its engine is this fast (seconds of work per second of audio): a slow laptop
+#: spends its one core on the stored pass, and catches up after Stop instead.
+DRAFT_MAX_RTF = 0.3
 
 SegmentsCallback = Callable[[list[Segment]], None]
 
@@ -152,6 +166,11 @@ class LiveTranscriber:
         self._chunker = Chunker()
         self._todo: list[Chunk] = []  # cut, not yet stored
         self._flushed = False
+        #: The latest draft (see DRAFT_EVERY_S), its segments and its voice windows.
+        self._draft: tuple[Chunk, list[Segment], list[live_transcripts.VoiceRow] | None] | None
+        self._draft = None
+        self.drafts_made = self.drafts_used = 0
+        self._rtf = 0.0  # the worker's engine, on the last stored chunk
         self._captioner = Chunker(eager_after_s=CAPTION_AFTER_S) if on_segments else None
         self.captions_skipped = 0
         self._caption_history: list[Segment] = []
@@ -166,6 +185,13 @@ class LiveTranscriber:
     @property
     def behind_s(self) -> float:
         return max(0.0, self.received_s - self.done_s)
+
+    @property
+    def undrafted_s(self) -> float:
+        """Audio neither stored nor drafted: what finishing would still have to transcribe."""
+        draft = self._draft
+        ahead = max(self.done_s, draft[0].own_end_s if draft is not None else 0.0)
+        return max(0.0, self.received_s - ahead)
 
     @property
     def backlog_s(self) -> float:
@@ -304,11 +330,14 @@ class LiveTranscriber:
                 return False
             self._settle(chunker.settled_s)
             self._caption(samples)
+            if worker and self._queue.empty():
+                self._make_draft()
         if not self._flushed:
             if self._handover.is_set() and worker:
                 return False  # the tail too is for the faster engine
             self._todo.extend(chunker.feed(convert.flush()))
-            self._todo.extend(chunker.finish())
+            draft = self._draft[0] if self._draft is not None else None
+            self._todo.extend(chunker.finish(split=draft))
             self._flushed = True
         if not self._store_todo(worker):
             return False
@@ -327,24 +356,87 @@ class LiveTranscriber:
         """Transcribe and store one chunk; False when the worker was asked to hand over."""
         assert self.recording_id is not None
         self.max_behind_s = max(self.max_behind_s, self.received_s - chunk.own_start_s)
-        try:
-            segments = transcribe_chunk(
-                self._engine,
-                chunk,
-                language=self._language,
-                glossary=self._glossary,
-                should_cancel=self._handover.is_set if worker else None,
-            )
-        except Cancelled:
-            if worker and self._handover.is_set():
-                return False
-            raise
-        voices = self._voice_rows(chunk)
+        drafted = self._drafted(chunk)
+        if drafted is not None:
+            segments, voices = drafted
+            self.drafts_used += 1
+        else:
+            started = time.monotonic()
+            try:
+                segments = transcribe_chunk(
+                    self._engine,
+                    chunk,
+                    language=self._language,
+                    glossary=self._glossary,
+                    should_cancel=self._handover.is_set if worker else None,
+                )
+            except Cancelled:
+                if worker and self._handover.is_set():
+                    return False
+                raise
+            if worker:
+                self._rtf = (time.monotonic() - started) / max(chunk.audio.size / SAMPLE_RATE, 1.0)
+            voices = self._voice_rows(chunk)
         live_transcripts.add(
             self._store, self.recording_id, segments, done_s=chunk.own_end_s, voices=voices
         )
         self._settle(chunk.own_end_s)
         return True
+
+    def _make_draft(self) -> None:
+        """Transcribe the open chunk up to its last pause, ahead of time (see DRAFT_EVERY_S).
+
+        Only on the worker, with the queue empty; the handover cancels it."""
+        if self._handover.is_set() or self.backlog_s > DRAFT_MAX_BACKLOG_S:
+            return
+        if self._rtf > DRAFT_MAX_RTF:
+            return
+        draft = self._chunker.draft()
+        if draft is None:
+            return
+        since = draft.own_start_s
+        if self._draft is not None and self._same_start(self._draft[0], draft):
+            since = self._draft[0].own_end_s
+        if draft.own_end_s - since < DRAFT_EVERY_S:
+            return
+        try:
+            segments = transcribe_chunk(
+                self._engine,
+                draft,
+                language=self._language,
+                glossary=self._glossary,
+                should_cancel=self._handover.is_set,
+            )
+        except Cancelled:
+            return
+        except Exception:
+            log.exception("A draft of the open chunk failed; it is transcribed when it closes")
+            return
+        self._draft = (draft, segments, self._voice_rows(draft))
+        self.drafts_made += 1
+
+    @staticmethod
+    def _same_start(a: Chunk, b: Chunk) -> bool:
+        return a.start_s == b.start_s and a.own_start_s == b.own_start_s
+
+    def _drafted(
+        self, chunk: Chunk
+    ) -> tuple[list[Segment], list[live_transcripts.VoiceRow] | None] | None:
+        """The draft's result when ``chunk`` is exactly the drafted chunk: the same audio
+        and speech (it may own more of the silence after it, where no word can be)."""
+        if self._draft is None:
+            return None
+        draft, segments, voices = self._draft
+        if not self._same_start(draft, chunk):
+            self._draft = None  # that chunk is closed: the draft was of an older one
+            return None
+        same = (
+            chunk.audio.size == draft.audio.size
+            and chunk.speech == draft.speech
+            and chunk.own_end_s >= draft.own_end_s
+        )
+        self._draft = None
+        return (segments, voices) if same else None
 
     def _voice_rows(self, chunk: Chunk) -> list[live_transcripts.VoiceRow] | None:
         """The chunk's voice windows, or None (and no more tries) once making them failed:

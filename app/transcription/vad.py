@@ -153,11 +153,50 @@ class Chunker:
         yield from self._judge(self._vad.feed(samples))
         self._trim_idle()
 
-    def finish(self) -> Iterator[Chunk]:
-        """The audio has ended: whatever speech is open becomes the last chunk."""
+    def draft(self) -> Chunk | None:
+        """The chunk the speech so far would make if the audio ended now, up to its last
+        pause; None until a pause as long as the padding has closed some speech.
+
+        Live transcription transcribes drafts while it has nothing else to do, so that when
+        the take ends (:meth:`finish` with ``split``) only the speech after the draft is
+        left. Nothing changes here: the draft is a copy.
+        """
+        if not self._spans:
+            return None
+        first, last = self._spans[0][0] * WINDOW, self._spans[-1][1] * WINDOW
+        end = last + self._pad
+        # The pause must already be judged silent for the whole padding, so the draft holds
+        # no part of the next word.
+        if self._windows * WINDOW < end or (self._triggered and self._speech_start * WINDOW < end):
+            return None
+        start = max(self._base, first - self._pad, 0)
+        return Chunk(
+            start_s=start / SAMPLE_RATE,
+            audio=self._audio[start - self._base : end - self._base].copy(),
+            own_start_s=self._owned_from / SAMPLE_RATE,
+            own_end_s=end / SAMPLE_RATE,
+            speech=[(a * WINDOW_S, b * WINDOW_S) for a, b in self._spans],
+        )
+
+    def finish(self, *, split: Chunk | None = None) -> Iterator[Chunk]:
+        """The audio has ended: whatever speech is open becomes the last chunk.
+
+        With ``split`` (an earlier :meth:`draft` whose speech is still the start of what is
+        open) the draft's part is its own chunk, exactly as drafted, and the rest another:
+        a cut at a pause, like any other.
+        """
         yield from self._judge(self._vad.flush())
         if self._triggered:
             self._close_span(self._windows - self._silence_run)
+        if split is not None and self._spans:
+            spans = [(a * WINDOW_S, b * WINDOW_S) for a, b in self._spans]
+            count = len(split.speech)
+            if (
+                0 < count < len(spans)
+                and spans[:count] == split.speech
+                and self._owned_from == round(split.own_start_s * SAMPLE_RATE)
+            ):
+                yield self._emit(count, end_sample=round(split.own_end_s * SAMPLE_RATE))
         if self._spans:
             yield self._emit(len(self._spans), end_sample=self._received)
 

@@ -233,3 +233,31 @@ def test_deleting_a_take_removes_its_live_transcript_and_playback_mix(
     assert live_transcripts.state(store, take.id) is None
     assert live_transcripts.segments(store, take.id) == []
     assert not mix.exists() and not services.audio_file(take).exists()
+
+
+@pytest.mark.slow
+def test_the_open_chunk_is_drafted_ahead_so_little_is_left_at_stop(
+    services: Services, ctx: AppContext, testdata: Path
+) -> None:
+    """While the worker has nothing else to do it transcribes the open chunk up to its last
+    pause; at Stop that draft is used as it is and only the speech after it is transcribed."""
+    interview = services.new_interview("Live", interviewer="Ada", interviewee="Grace")
+    live = services.live_transcriber()
+    assert live is not None
+    speech = load_audio(testdata / "jfk.wav")
+    pause = np.zeros(int(0.8 * RATE), np.float32)
+    source = np.concatenate([speech, pause, speech])  # one chunk, still open at the end
+    recorder, factory = record(ctx, interview.id, source, rate=RATE, consumer=live, speed=1.5)
+    live.start(recorder.recording_id)
+    wait_for(lambda: factory.streams[0].delivered >= source.size, timeout=120)
+    recorder.stop()
+    outcome = live.finish(timeout=300, engine=services.prepare_finishing_engine())
+    assert outcome.state == live_transcripts.COMPLETE
+    assert live.drafts_made >= 1 and live.drafts_used == 1
+    reference = (testdata / "jfk.txt").read_text(encoding="utf-8").strip()
+    stored = live_transcripts.segments(ctx.store, recorder.recording_id)
+    heard = " ".join(s.text for s in stored)
+    # Both speeches, each once: nothing lost or doubled where the draft ends.
+    assert word_error_rate(f"{reference} {reference}", heard) <= 0.1
+    windows = live_transcripts.voice_rows(ctx.store, recorder.recording_id)
+    assert windows and windows[-1][0] > 12.0  # the draft's voice windows and the rest's

@@ -65,6 +65,49 @@ def test_chunks_own_the_whole_timeline_once_and_hold_all_the_speech(testdata: Pa
             assert any(c.start_s <= start + 0.5 <= c.end_s for c in found), start
 
 
+def test_a_draft_of_the_open_chunk_becomes_its_first_part_when_the_take_ends(
+    testdata: Path,
+) -> None:
+    """Live transcription drafts the open chunk up to its last pause; when the take ends the
+    draft is a chunk exactly as drafted and the speech after it another, owning the rest."""
+    audio = np.concatenate([jfk(testdata)] * 2)  # 22 s: one chunk, open to the end
+    chunker = Chunker()
+    drafts: list[tuple[float, Chunk]] = []
+    for start in range(0, audio.size, 1600):
+        assert list(chunker.feed(audio[start : start + 1600])) == []
+        draft = chunker.draft()
+        if draft is not None:
+            drafts.append((chunker.received_s, draft))
+    assert drafts
+    received, draft = next((r, d) for r, d in drafts if r > 14.0)
+    for _start, end_s in draft.speech:  # nothing of a word after the draft's last pause
+        assert end_s <= draft.end_s - 0.5
+    assert draft.end_s <= received
+    # Replayed to the moment of the draft and on to the end: same draft, then two chunks.
+    again = Chunker()
+    cut = round(received * SAMPLE_RATE)
+    for start in range(0, cut, 1600):
+        list(again.feed(audio[start : min(start + 1600, cut)]))
+    same = again.draft()
+    assert same is not None and np.array_equal(same.audio, draft.audio)
+    list(again.feed(audio[cut:]))
+    first, second = list(again.finish(split=draft))
+    assert (first.start_s, first.own_start_s, first.own_end_s) == (
+        draft.start_s,
+        draft.own_start_s,
+        draft.own_end_s,
+    )
+    assert np.array_equal(first.audio, draft.audio) and first.speech == draft.speech
+    assert second.own_start_s == first.own_end_s and second.own_end_s == audio.size / SAMPLE_RATE
+    whole = chunks(audio)
+    assert len(whole) == 1 and whole[0].speech == first.speech + second.speech
+    # A draft that no longer starts what is open changes nothing.
+    stale = Chunk(start_s=0.0, audio=draft.audio, own_start_s=5.0, own_end_s=9.0, speech=[])
+    replay = Chunker()
+    list(replay.feed(audio))
+    assert len(list(replay.finish(split=stale))) == 1
+
+
 def test_a_talker_who_never_pauses_is_cut_at_a_quiet_moment(testdata: Path) -> None:
     # JFK's speech back to back without gaps: 66 s with only his own short pauses.
     audio = np.concatenate([jfk(testdata)] * 6)
