@@ -31,7 +31,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
-def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]:
+def child(
+    mode: str, take: Path, source: str, speed: float, drafts: bool = True
+) -> dict[str, object]:
     import soundfile
 
     from app.audio.recorder import Recorder
@@ -47,6 +49,10 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
     duration = soundfile.info(str(take)).duration
     # With captions, as the window and 'record' run it: both passes share the worker.
     live = services.live_transcriber(on_segments=lambda _lines: None)
+    if live is not None and not drafts:
+        from app.transcription.drafts import Drafts
+
+        live.drafts = Drafts(every_s=float("inf"))  # to compare: what drafting costs and saves
     factory = None
     device = None
     player = None
@@ -106,8 +112,8 @@ def child(mode: str, take: Path, source: str, speed: float) -> dict[str, object]
         "last_chunk_s": outcome.finish_s if outcome is not None else 0.0,
         "left_at_stop_s": left_at_stop,
         "undrafted_at_stop_s": undrafted,
-        "drafts_made": live.drafts_made if live is not None else 0,
-        "drafts_used": live.drafts_used if live is not None else 0,
+        "drafts_made": live.drafts.made if live is not None else 0,
+        "drafts_used": live.drafts.used if live is not None else 0,
         "stop_to_ready_s": ready,
         "job_s": job_s,
         "speakers": sorted({seg.speaker for seg in transcript.segments}),
@@ -154,10 +160,15 @@ def main() -> None:
         action="store_true",
         help="cut the take where the most speech waits for a pause: the worst moment to stop",
     )
+    parser.add_argument(
+        "--no-drafts", action="store_true", help="live without drafting ahead, to compare"
+    )
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"))
     args = parser.parse_args()
     if args.child:
-        result = child(args.child[0], Path(args.child[1]), args.source, args.speed)
+        result = child(
+            args.child[0], Path(args.child[1]), args.source, args.speed, not args.no_drafts
+        )
         print(json.dumps(result), flush=True)
         return
     from bench.memory import make_take
@@ -185,6 +196,7 @@ def main() -> None:
         for mode in args.modes:
             command = [sys.executable, __file__, "--child", mode, str(take)]
             command += ["--source", args.source, "--speed", str(args.speed)]
+            command += ["--no-drafts"] if args.no_drafts else []
             done = subprocess.run(
                 command, capture_output=True, text=True, env=env, check=False, cwd=REPO
             )

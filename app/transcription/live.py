@@ -12,8 +12,8 @@ transcript made so far with the audio. When the worker falls behind, the queue g
 
 After Stop the speech not yet in a closed chunk is left (up to a chunk, ~28 s). To keep that
 small, a worker with nothing else to do drafts the open chunk up to its last pause
-(``DRAFT_EVERY_S``); when the chunk closes as drafted, or the take ends, the draft is used as
-it is and only the speech after it remains.
+(:mod:`app.transcription.drafts`); when the chunk closes as drafted, or the take ends, the
+draft is used as it is and only the speech after it remains.
 
 Priority: on Linux a thread is a task with its own nice value, so ``os.setpriority`` on the
 worker's native thread id lowers that thread alone (and threads it starts inherit it); the
@@ -38,6 +38,7 @@ from app.models import Segment
 from app.speakers.embed import Embedder
 from app.store import Store, live_transcripts
 from app.transcription.chunked import transcribe_chunk
+from app.transcription.drafts import Draft, Drafts
 from app.transcription.engine import Engine
 from app.transcription.vad import SAMPLE_RATE, Chunk, Chunker
 
@@ -52,15 +53,6 @@ CAPTION_AFTER_S = 4.0
 #: Captions this late are no help to anyone: while the worker is this far behind it skips
 #: them and spends the time on the stored transcript.
 CAPTION_MAX_BACKLOG_S = 5.0
-#: While a stored chunk waits for its pause, the worker, when it has nothing else to do,
-#: transcribes a draft of it up to the last pause (once this much more speech has been
-#: said), so that after Stop only the speech after the draft is left.
-DRAFT_EVERY_S = 10.0
-#: Drafts only while the worker is this close to the talk...
-DRAFT_MAX_BACKLOG_S = 1.0
-#: ...and its engine is this fast (seconds of work per second of audio): a slow laptop
-#: spends its one core on the stored pass, and catches up after Stop instead.
-DRAFT_MAX_RTF = 0.3
 
 SegmentsCallback = Callable[[list[Segment]], None]
 
@@ -166,10 +158,7 @@ class LiveTranscriber:
         self._chunker = Chunker()
         self._todo: list[Chunk] = []  # cut, not yet stored
         self._flushed = False
-        #: The latest draft (see DRAFT_EVERY_S), its segments and its voice windows.
-        self._draft: tuple[Chunk, list[Segment], list[live_transcripts.VoiceRow] | None] | None
-        self._draft = None
-        self.drafts_made = self.drafts_used = 0
+        self.drafts = Drafts()
         self._rtf = 0.0  # the worker's engine, on the last stored chunk
         self._captioner = Chunker(eager_after_s=CAPTION_AFTER_S) if on_segments else None
         self.captions_skipped = 0
@@ -189,9 +178,7 @@ class LiveTranscriber:
     @property
     def undrafted_s(self) -> float:
         """Audio neither stored nor drafted: what finishing would still have to transcribe."""
-        draft = self._draft
-        ahead = max(self.done_s, draft[0].own_end_s if draft is not None else 0.0)
-        return max(0.0, self.received_s - ahead)
+        return max(0.0, self.received_s - max(self.done_s, self.drafts.ahead_to_s))
 
     @property
     def backlog_s(self) -> float:
@@ -336,8 +323,7 @@ class LiveTranscriber:
             if self._handover.is_set() and worker:
                 return False  # the tail too is for the faster engine
             self._todo.extend(chunker.feed(convert.flush()))
-            draft = self._draft[0] if self._draft is not None else None
-            self._todo.extend(chunker.finish(split=draft))
+            self._todo.extend(chunker.finish(split=self.drafts.split))
             self._flushed = True
         if not self._store_todo(worker):
             return False
@@ -356,10 +342,9 @@ class LiveTranscriber:
         """Transcribe and store one chunk; False when the worker was asked to hand over."""
         assert self.recording_id is not None
         self.max_behind_s = max(self.max_behind_s, self.received_s - chunk.own_start_s)
-        drafted = self._drafted(chunk)
+        drafted = self.drafts.take(chunk)
         if drafted is not None:
-            segments, voices = drafted
-            self.drafts_used += 1
+            segments, voices = drafted.segments, drafted.voices
         else:
             started = time.monotonic()
             try:
@@ -384,20 +369,12 @@ class LiveTranscriber:
         return True
 
     def _make_draft(self) -> None:
-        """Transcribe the open chunk up to its last pause, ahead of time (see DRAFT_EVERY_S).
-
-        Only on the worker, with the queue empty; the handover cancels it."""
-        if self._handover.is_set() or self.backlog_s > DRAFT_MAX_BACKLOG_S:
-            return
-        if self._rtf > DRAFT_MAX_RTF:
-            return
+        """Transcribe the open chunk up to its last pause, ahead of time (app.transcription
+        .drafts). Only on the worker, with the queue empty; the handover cancels it."""
         draft = self._chunker.draft()
-        if draft is None:
+        if self._handover.is_set() or draft is None:
             return
-        since = draft.own_start_s
-        if self._draft is not None and self._same_start(self._draft[0], draft):
-            since = self._draft[0].own_end_s
-        if draft.own_end_s - since < DRAFT_EVERY_S:
+        if not self.drafts.due(draft, backlog_s=self.backlog_s, rtf=self._rtf):
             return
         try:
             segments = transcribe_chunk(
@@ -412,31 +389,7 @@ class LiveTranscriber:
         except Exception:
             log.exception("A draft of the open chunk failed; it is transcribed when it closes")
             return
-        self._draft = (draft, segments, self._voice_rows(draft))
-        self.drafts_made += 1
-
-    @staticmethod
-    def _same_start(a: Chunk, b: Chunk) -> bool:
-        return a.start_s == b.start_s and a.own_start_s == b.own_start_s
-
-    def _drafted(
-        self, chunk: Chunk
-    ) -> tuple[list[Segment], list[live_transcripts.VoiceRow] | None] | None:
-        """The draft's result when ``chunk`` is exactly the drafted chunk: the same audio
-        and speech (it may own more of the silence after it, where no word can be)."""
-        if self._draft is None:
-            return None
-        draft, segments, voices = self._draft
-        if not self._same_start(draft, chunk):
-            self._draft = None  # that chunk is closed: the draft was of an older one
-            return None
-        same = (
-            chunk.audio.size == draft.audio.size
-            and chunk.speech == draft.speech
-            and chunk.own_end_s >= draft.own_end_s
-        )
-        self._draft = None
-        return (segments, voices) if same else None
+        self.drafts.keep(Draft(draft, segments, self._voice_rows(draft)))
 
     def _voice_rows(self, chunk: Chunk) -> list[live_transcripts.VoiceRow] | None:
         """The chunk's voice windows, or None (and no more tries) once making them failed:

@@ -253,7 +253,7 @@ def test_the_open_chunk_is_drafted_ahead_so_little_is_left_at_stop(
     recorder.stop()
     outcome = live.finish(timeout=300, engine=services.prepare_finishing_engine())
     assert outcome.state == live_transcripts.COMPLETE
-    assert live.drafts_made >= 1 and live.drafts_used == 1
+    assert live.drafts.made >= 1 and live.drafts.used == 1
     reference = (testdata / "jfk.txt").read_text(encoding="utf-8").strip()
     stored = live_transcripts.segments(ctx.store, recorder.recording_id)
     heard = " ".join(s.text for s in stored)
