@@ -119,7 +119,7 @@ def state(store: Store, recording_id: int) -> LiveState | None:
         state=row["state"],
         done_s=float(row["done_s"] or 0.0),
         message=row["message"] or "",
-        voices_ok=bool(row.get("voices_ok", 1)),
+        voices_ok=bool(row.get("voices_ok", 0)),
     )
 
 

@@ -372,9 +372,9 @@ def m009_wordpress_drafts(db: Database) -> None:
 def m010_live_voice_windows(db: Database) -> None:
     """The voice vectors of a take's windows of speech, stored with its live transcript as
     each chunk is transcribed, so telling the voices apart after Stop needs only the last
-    chunk's. ``voices_ok`` is 0 once a chunk's vectors could not be made: then they are
-    made again from the file."""
-    db["live_transcripts"].add_column("voices_ok", int, not_null_default=1)
+    chunk's. ``voices_ok`` is 0 once a chunk's vectors could not be made, and for live
+    transcripts made before this (they have none): then they are made from the file."""
+    db["live_transcripts"].add_column("voices_ok", int, not_null_default=0)
     db["live_voice_windows"].create(
         {
             "id": int,

@@ -348,13 +348,7 @@ class LiveTranscriber:
         else:
             started = time.monotonic()
             try:
-                segments = transcribe_chunk(
-                    self._engine,
-                    chunk,
-                    language=self._language,
-                    glossary=self._glossary,
-                    should_cancel=self._handover.is_set if worker else None,
-                )
+                segments = self._transcribe(chunk, cancellable=worker)
             except Cancelled:
                 if worker and self._handover.is_set():
                     return False
@@ -368,6 +362,16 @@ class LiveTranscriber:
         self._settle(chunk.own_end_s)
         return True
 
+    def _transcribe(self, chunk: Chunk, *, cancellable: bool) -> list[Segment]:
+        """The chunk's segments; ``cancellable``: the handover to finish() cancels it."""
+        return transcribe_chunk(
+            self._engine,
+            chunk,
+            language=self._language,
+            glossary=self._glossary,
+            should_cancel=self._handover.is_set if cancellable else None,
+        )
+
     def _make_draft(self) -> None:
         """Transcribe the open chunk up to its last pause, ahead of time (app.transcription
         .drafts). Only on the worker, with the queue empty; the handover cancels it."""
@@ -377,13 +381,7 @@ class LiveTranscriber:
         if not self.drafts.due(draft, backlog_s=self.backlog_s, rtf=self._rtf):
             return
         try:
-            segments = transcribe_chunk(
-                self._engine,
-                draft,
-                language=self._language,
-                glossary=self._glossary,
-                should_cancel=self._handover.is_set,
-            )
+            segments = self._transcribe(draft, cancellable=True)
         except Cancelled:
             return
         except Exception:
@@ -414,13 +412,7 @@ class LiveTranscriber:
                 self.captions_skipped += 1
                 continue
             try:
-                lines = transcribe_chunk(
-                    self._engine,
-                    chunk,
-                    language=self._language,
-                    glossary=self._glossary,
-                    should_cancel=self._handover.is_set,
-                )
+                lines = self._transcribe(chunk, cancellable=True)
                 if lines:
                     self._on_segments(self._with_speakers(lines))
             except Cancelled:

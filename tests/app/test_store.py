@@ -179,3 +179,46 @@ def test_connections_of_finished_threads_are_closed(store: Store) -> None:
         worker.join()
     store.interviews()
     assert len(store._pool._all) <= 2  # this thread's, and at most the newest finished one
+
+
+def test_live_transcripts_from_before_voice_windows_make_theirs_from_the_file(
+    tmp_path: Path,
+) -> None:
+    """A live transcript stored by the version before voice windows has none: after the
+    upgrade it must not pass for one whose windows are all stored (the job would then find
+    no voices at all), so its windows are made from the take's file."""
+    from sqlite_utils import Database
+
+    from app.store import live_transcripts
+    from app.store.schema import migrations
+
+    path = tmp_path / "older.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m010_live_voice_windows")
+    db["interviews"].insert(
+        {"id": 1, "title": "Older", "status": "new", "created_at": "x", "updated_at": "x"}
+    )
+    db["recordings"].insert(
+        {
+            "id": 1,
+            "interview_id": 1,
+            "path": "audio/a.wav",
+            "source": "recorded",
+            "status": "complete",
+            "created_at": "x",
+        }
+    )
+    db["live_transcripts"].insert(
+        {"recording_id": 1, "engine": "faster-whisper", "model": "m", "state": "complete"}
+    )
+    db.close()
+    store = Store(path)
+    try:
+        state = live_transcripts.state(store, 1)
+        assert state is not None and state.state == "complete" and not state.voices_ok
+        live_transcripts.begin(
+            store, 1, engine="faster-whisper", model="m", language=None, voices=True
+        )
+        assert live_transcripts.state(store, 1).voices_ok  # type: ignore[union-attr]
+    finally:
+        store.close()
