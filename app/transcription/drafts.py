@@ -3,9 +3,10 @@
 A stored chunk waits for a pause, so when Stop is pressed up to a chunk of speech (~28 s) may
 not be transcribed yet. While the live worker has nothing else to do it transcribes a draft
 of the open chunk up to its last pause (:meth:`app.transcription.vad.Chunker.draft`). A draft
-is used only for exactly the chunk it was made of: when the chunk closes as drafted, or when
-the take ends and ``Chunker.finish(split=...)`` cuts the draft off as a chunk of its own. It
-is never stored, so a crash keeps what it kept before.
+is used only for exactly the chunk it was made of: when the chunk closes as drafted, or, once
+Stop is pressed, when a chunk that starts as drafted is cut in two after the draft
+(:func:`app.transcription.vad.split_after`). It is never stored, so a crash keeps what it
+kept before.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from app.models import Segment
 from app.store.live_transcripts import VoiceRow
-from app.transcription.vad import Chunk
+from app.transcription.vad import Chunk, split_after
 
 #: Draft again once this much more speech has been said since the last draft.
 DRAFT_EVERY_S = 10.0
@@ -59,10 +60,10 @@ class Drafts:
         self.latest = draft
         self.made += 1
 
-    @property
-    def split(self) -> Chunk | None:
-        """Where the end of the take may cut the open chunk (see ``Chunker.finish``)."""
-        return self.latest.chunk if self.latest is not None else None
+    def split(self, chunk: Chunk) -> tuple[Chunk, Chunk] | None:
+        """``chunk`` cut after the latest draft, when it starts as drafted (after Stop: a
+        shorter chunk then matters more than a long one's few words a minute)."""
+        return split_after(chunk, self.latest.chunk) if self.latest is not None else None
 
     @property
     def ahead_to_s(self) -> float:

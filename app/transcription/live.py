@@ -323,7 +323,7 @@ class LiveTranscriber:
             if self._handover.is_set() and worker:
                 return False  # the tail too is for the faster engine
             self._todo.extend(chunker.feed(convert.flush()))
-            self._todo.extend(chunker.finish(split=self.drafts.split))
+            self._todo.extend(chunker.finish())
             self._flushed = True
         if not self._store_todo(worker):
             return False
@@ -333,6 +333,12 @@ class LiveTranscriber:
 
     def _store_todo(self, worker: bool) -> bool:
         while self._todo:
+            if self._finish_called is not None:
+                # After Stop, a chunk that starts as drafted keeps the draft and leaves only
+                # the speech after it to do.
+                parts = self.drafts.split(self._todo[0])
+                if parts is not None:
+                    self._todo[0:1] = list(parts)
             if not self._store_chunk(self._todo[0], worker):
                 return False
             self._todo.pop(0)

@@ -158,8 +158,8 @@ class Chunker:
         pause; None until a pause as long as the padding has closed some speech.
 
         Live transcription transcribes drafts while it has nothing else to do, so that when
-        the take ends (:meth:`finish` with ``split``) only the speech after the draft is
-        left. Nothing changes here: the draft is a copy.
+        the take ends only the speech after the draft is left (:func:`split_after`). Nothing
+        changes here: the draft is a copy.
         """
         if not self._spans:
             return None
@@ -178,25 +178,11 @@ class Chunker:
             speech=[(a * WINDOW_S, b * WINDOW_S) for a, b in self._spans],
         )
 
-    def finish(self, *, split: Chunk | None = None) -> Iterator[Chunk]:
-        """The audio has ended: whatever speech is open becomes the last chunk.
-
-        With ``split`` (an earlier :meth:`draft` whose speech is still the start of what is
-        open) the draft's part is its own chunk, exactly as drafted, and the rest another:
-        a cut at a pause, like any other.
-        """
+    def finish(self) -> Iterator[Chunk]:
+        """The audio has ended: whatever speech is open becomes the last chunk."""
         yield from self._judge(self._vad.flush())
         if self._triggered:
             self._close_span(self._windows - self._silence_run)
-        if split is not None and self._spans:
-            spans = [(a * WINDOW_S, b * WINDOW_S) for a, b in self._spans]
-            count = len(split.speech)
-            if (
-                0 < count < len(spans)
-                and spans[:count] == split.speech
-                and self._owned_from == round(split.own_start_s * SAMPLE_RATE)
-            ):
-                yield self._emit(count, end_sample=round(split.own_end_s * SAMPLE_RATE))
         if self._spans:
             yield self._emit(len(self._spans), end_sample=self._received)
 
@@ -297,3 +283,42 @@ class Chunker:
         keep_from = max(self._base, self._windows * WINDOW - self._pad)
         self._audio = self._audio[keep_from - self._base :]
         self._base = keep_from
+
+
+def split_after(chunk: Chunk, head: Chunk) -> tuple[Chunk, Chunk] | None:
+    """``chunk`` cut in two where ``head`` ends: ``head``'s part exactly as drafted, then the
+    rest, owning the timeline after it (a cut at a pause, like the chunker's own).
+
+    ``head`` is an earlier :meth:`Chunker.draft` of the same chunk; None unless its speech
+    is the start of ``chunk``'s, with more speech after it.
+    """
+    count = len(head.speech)
+    if not 0 < count < len(chunk.speech) or chunk.speech[:count] != head.speech:
+        return None
+    if (chunk.start_s, chunk.own_start_s) != (head.start_s, head.own_start_s):
+        return None
+    size = head.audio.size
+    rest_speech = chunk.speech[count][0]
+    if size > chunk.audio.size or rest_speech < head.end_s:
+        return None
+    if not np.array_equal(chunk.audio[:size], head.audio):
+        return None
+    first = Chunk(
+        start_s=head.start_s,
+        audio=chunk.audio[:size].copy(),
+        own_start_s=head.own_start_s,
+        own_end_s=head.own_end_s,
+        speech=list(head.speech),
+    )
+    # As the chunker keeps it: from the padding before the rest's speech, never before the
+    # head's last word ends.
+    rest_start = max(head.end_s - PAD_S, rest_speech - PAD_S)
+    offset = round((rest_start - chunk.start_s) * SAMPLE_RATE)
+    rest = Chunk(
+        start_s=chunk.start_s + offset / SAMPLE_RATE,
+        audio=chunk.audio[offset:].copy(),
+        own_start_s=head.own_end_s,
+        own_end_s=chunk.own_end_s,
+        speech=list(chunk.speech[count:]),
+    )
+    return first, rest

@@ -11,7 +11,7 @@ import pytest
 import soundfile
 
 from app.services import Services
-from app.transcription.vad import MAX_CHUNK_S, SAMPLE_RATE, Chunk, Chunker
+from app.transcription.vad import MAX_CHUNK_S, PAD_S, SAMPLE_RATE, Chunk, Chunker, split_after
 from app.wer import normalise, word_error_rate
 
 
@@ -68,8 +68,8 @@ def test_chunks_own_the_whole_timeline_once_and_hold_all_the_speech(testdata: Pa
 def test_a_draft_of_the_open_chunk_becomes_its_first_part_when_the_take_ends(
     testdata: Path,
 ) -> None:
-    """Live transcription drafts the open chunk up to its last pause; when the take ends the
-    draft is a chunk exactly as drafted and the speech after it another, owning the rest."""
+    """Live transcription drafts the open chunk up to its last pause; after Stop the chunk
+    that starts as drafted is cut in two: the draft exactly, then the speech after it."""
     audio = np.concatenate([jfk(testdata)] * 2)  # 22 s: one chunk, open to the end
     chunker = Chunker()
     drafts: list[tuple[float, Chunk]] = []
@@ -83,29 +83,32 @@ def test_a_draft_of_the_open_chunk_becomes_its_first_part_when_the_take_ends(
     for _start, end_s in draft.speech:  # nothing of a word after the draft's last pause
         assert end_s <= draft.end_s - 0.5
     assert draft.end_s <= received
-    # Replayed to the moment of the draft and on to the end: same draft, then two chunks.
+    # Replayed to the moment of the draft: the same draft (it is made from the audio alone).
     again = Chunker()
     cut = round(received * SAMPLE_RATE)
     for start in range(0, cut, 1600):
         list(again.feed(audio[start : min(start + 1600, cut)]))
     same = again.draft()
     assert same is not None and np.array_equal(same.audio, draft.audio)
-    list(again.feed(audio[cut:]))
-    first, second = list(again.finish(split=draft))
+    (whole,) = list(chunker.finish())
+    first, second = split_after(whole, draft)  # type: ignore[misc]
     assert (first.start_s, first.own_start_s, first.own_end_s) == (
         draft.start_s,
         draft.own_start_s,
         draft.own_end_s,
     )
     assert np.array_equal(first.audio, draft.audio) and first.speech == draft.speech
-    assert second.own_start_s == first.own_end_s and second.own_end_s == audio.size / SAMPLE_RATE
-    whole = chunks(audio)
-    assert len(whole) == 1 and whole[0].speech == first.speech + second.speech
-    # A draft that no longer starts what is open changes nothing.
+    assert second.own_start_s == first.own_end_s and second.own_end_s == whole.own_end_s
+    assert first.speech + second.speech == whole.speech
+    # The rest's audio is the whole chunk's from the padding before its speech.
+    offset = round((second.start_s - whole.start_s) * SAMPLE_RATE)
+    assert np.array_equal(second.audio, whole.audio[offset:])
+    expected = max(first.end_s - PAD_S, second.speech[0][0] - PAD_S)
+    assert abs(second.start_s - expected) <= 1 / SAMPLE_RATE
+    # A draft that is not the start of the chunk, or all of it, cuts nothing.
     stale = Chunk(start_s=0.0, audio=draft.audio, own_start_s=5.0, own_end_s=9.0, speech=[])
-    replay = Chunker()
-    list(replay.feed(audio))
-    assert len(list(replay.finish(split=stale))) == 1
+    assert split_after(whole, stale) is None
+    assert split_after(whole, whole) is None
 
 
 def test_a_talker_who_never_pauses_is_cut_at_a_quiet_moment(testdata: Path) -> None:
