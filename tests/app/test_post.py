@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,8 +28,9 @@ from app.scripts import parse_script
 from app.services import Services
 from app.transcription.engine import glossary_prompt
 from app.transcription.sentences import split_at_sentences
+from tests.app.cli_run import home_env, run_cli
 from tests.app.post_helpers import put_segments
-from tests.conftest import REPO, TESTDATA
+from tests.conftest import TESTDATA
 from tests.truth_data import interview_from_truth, truth_segments
 from tests.ui.editor_fixtures import create_interview
 
@@ -280,17 +279,7 @@ def test_an_edited_transcript_needs_approval_again(stored: int, services: Servic
 
 
 def _cli(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BUDDY_INTERVIEWS_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        cwd=REPO,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(home_env(home), *args, stdin=stdin, check=False)
 
 
 def test_approve_from_the_command_line(stored: int, home: Path, tmp_path: Path) -> None:
