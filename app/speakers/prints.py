@@ -72,12 +72,6 @@ def prints_of_audio(audio: np.ndarray, embedder: Embedder) -> VoicePrints:
     return prints_of_chunk(whole, embedder)
 
 
-def between(prints: VoicePrints, start_s: float, end_s: float) -> VoicePrints:
-    """The windows that start within ``start_s``..``end_s``."""
-    keep = [i for i, w in enumerate(prints.windows) if start_s <= w.start < end_s]
-    return VoicePrints([prints.windows[i] for i in keep], prints.vectors[keep])
-
-
 def to_rows(prints: VoicePrints) -> Sequence[tuple[float, float, float, bytes]]:
     """(start, end, origin, vector bytes) per window, for the store."""
     return [

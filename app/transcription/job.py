@@ -88,7 +88,9 @@ def _speakers(
 
     def speakers_of(part: Sequence[Segment], by_channel: bool) -> list[Segment]:
         nonlocal prints
-        if prints is None and not by_channel:
+        # "By channel" is asked of every take without a lost call, channels or not: only a
+        # take with channels can do without the voices.
+        if prints is None and not (by_channel and channels is not None):
             # The voice step needs the take's samples; loaded only now, after the engine.
             prints = prints_of_audio(load_audio(paths.data / recording.path), embedder)
         return speakers_for_take(

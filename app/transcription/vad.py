@@ -158,8 +158,9 @@ class Chunker:
         pause; None until a pause as long as the padding has closed some speech.
 
         Live transcription transcribes drafts while it has nothing else to do, so that when
-        the take ends only the speech after the draft is left (:func:`split_after`). Nothing
-        changes here: the draft is a copy.
+        the take ends only the speech after the draft is left (:func:`split_after`). Asked
+        after every block, so its audio is a view, not a copy: the chunker never writes into
+        its buffer (it only makes new arrays or slices), so the view stays as it was.
         """
         if not self._spans:
             return None
@@ -172,7 +173,7 @@ class Chunker:
         start = max(self._base, first - self._pad, 0)
         return Chunk(
             start_s=start / SAMPLE_RATE,
-            audio=self._audio[start - self._base : end - self._base].copy(),
+            audio=self._audio[start - self._base : end - self._base],
             own_start_s=self._owned_from / SAMPLE_RATE,
             own_end_s=end / SAMPLE_RATE,
             speech=[(a * WINDOW_S, b * WINDOW_S) for a, b in self._spans],

@@ -154,7 +154,15 @@ def test_a_call_take_transcribed_live_is_used_by_the_job(
     windows = live_transcripts.voice_rows(ctx.store, recorder.recording_id)
     assert len(windows) > 40 and windows[-1][0] > 50.0
 
-    transcript = services.transcribe(interview.id)
+    # The job reads nothing of the take's file when live transcription covered it: with the
+    # file moved away it still makes the attributed transcript (reading it would fail).
+    take_file = services.audio_file(ctx.store.recording(recorder.recording_id))
+    aside = take_file.with_name("aside.wav")
+    take_file.rename(aside)
+    try:
+        transcript = services.transcribe(interview.id)
+    finally:
+        aside.rename(take_file)
     assert " ".join(s.text for s in transcript.segments) == " ".join(s.text for s in stored)
     truth = json.loads((testdata / "buddy-interview.truth.json").read_text())
     reference = " ".join(t["text"] for t in truth["turns"])
@@ -175,6 +183,34 @@ def _speaker_time(segments) -> dict[str, float]:  # type: ignore[no-untyped-def]
     for seg in segments:
         out[seg.speaker] = out.get(seg.speaker, 0.0) + seg.end - seg.start
     return out
+
+
+@pytest.mark.slow
+def test_a_live_take_without_voice_windows_gets_its_voices_from_the_file(
+    services: Services, ctx: AppContext, testdata: Path
+) -> None:
+    """Live text without stored voice windows (made without the voice model, or a chunk's
+    windows failed): the job keeps the live text and tells the voices apart from the file."""
+    interview = services.new_interview("Live", interviewer="Ada", interviewee="Grace")
+    language = services.ctx.settings.language or None
+    live = LiveTranscriber(ctx.store, services.engine(), language=language)
+    source = load_audio(testdata / "buddy-interview.wav")
+    recorder, factory = record(ctx, interview.id, source, rate=RATE, consumer=live, speed=4.0)
+    live.start(recorder.recording_id)
+    wait_for(lambda: factory.streams[0].delivered >= source.size, timeout=120)
+    recorder.stop()
+    assert live.finish(timeout=300).state == live_transcripts.COMPLETE
+    state = live_transcripts.state(ctx.store, recorder.recording_id)
+    assert state is not None and not state.voices_ok
+    assert live_transcripts.voice_rows(ctx.store, recorder.recording_id) == []
+    stored = live_transcripts.segments(ctx.store, recorder.recording_id)
+    transcript = services.transcribe(interview.id)
+    assert " ".join(s.text for s in transcript.segments) == " ".join(s.text for s in stored)
+    full = services.transcribe(interview.id, use_live=False, discard_edits=True)
+    live_time, full_time = _speaker_time(transcript.segments), _speaker_time(full.segments)
+    assert set(live_time) == set(full_time) == {"Ada", "Grace"}
+    for name in live_time:
+        assert abs(live_time[name] - full_time[name]) <= 0.1 * sum(full_time.values())
 
 
 class FailsAfterOneChunk:
