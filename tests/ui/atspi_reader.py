@@ -5,7 +5,9 @@ Run inside a display and a D-Bus session (``xvfb-run -a dbus-run-session -- ...`
     /usr/bin/python3 tests/ui/atspi_reader.py serve -- APP COMMAND...
 
 It starts the accessibility bus, then the app (with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1), and
-answers one JSON command per line on stdin with one JSON line on stdout:
+answers one JSON command per line on stdin with one JSON line on stdout, marked with
+REPLY_MARK: the session's D-Bus daemon shares this stdout, and the services it starts
+(the AT-SPI registry says "SpiRegistry daemon is running...") may print there too.
 
     {"cmd": "tree"}                        every showing object: role, name, states, depth
     {"cmd": "wait", "role": R, "name": N}  until such an object is showing (name: a substring)
@@ -35,6 +37,8 @@ ANNOUNCEMENT = "object:announcement"
 #: Other events Qt may use for the same thing, kept apart so a report can tell them apart.
 OTHER_EVENTS = ("object:property-change:accessible-name", "window:activate")
 MAX_NODES = 4000
+#: Starts every reply line; the test reads only these and logs the rest.
+REPLY_MARK = "atspi-reader: "
 
 heard: list[dict[str, Any]] = []
 
@@ -204,7 +208,7 @@ def handle(app: Any, request: dict[str, Any], proc: subprocess.Popen[bytes]) -> 
 
 
 def reply(message: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.write(REPLY_MARK + json.dumps(message) + "\n")
     sys.stdout.flush()
 
 

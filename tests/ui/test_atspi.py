@@ -28,6 +28,9 @@ from tests.app.approving import approve
 pytestmark = pytest.mark.slow
 
 READER = Path(__file__).with_name("atspi_reader.py")
+#: The reader's mark on its replies (tests/ui/atspi_reader.py; it cannot be imported here:
+#: it runs under the system Python, with pyatspi).
+REPLY_MARK = "atspi-reader: "
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = "/usr/bin/python3"
 REPLY_TIMEOUT_S = 90
@@ -49,7 +52,9 @@ class Reader:
             XDG_CONFIG_HOME=str(home / "config"),
             PYTHONPATH=str(ROOT),
         )
+        assert f'REPLY_MARK = "{REPLY_MARK}"' in READER.read_text(), "the reader's mark changed"
         self.log = home / "reader.log"
+        self.others_log = home / "reader-stdout.log"
         # Open for the reader's whole life; closed in close().
         self._log_file = self.log.open("wb")
         self.proc = subprocess.Popen(
@@ -66,11 +71,19 @@ class Reader:
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line)
+        with self.others_log.open("w") as others:
+            for line in self.proc.stdout:
+                # Another process may have left half a line just before a reply.
+                before, mark, reply = line.partition(REPLY_MARK)
+                if mark:
+                    self.lines.put(reply)
+                if before.strip():  # a D-Bus service of the session printed on the shared stdout
+                    others.write(before if before.endswith("\n") else before + "\n")
+                    others.flush()
 
     def log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-3000:]
+        others = self.others_log.read_text(errors="replace") if self.others_log.exists() else ""
+        return self.log.read_text(errors="replace")[-3000:] + others[-1000:]
 
     def reply(self) -> dict[str, Any]:
         try:
