@@ -31,7 +31,7 @@ from app.publish.errors import (
 from app.publish.post import post_from_markdown
 from app.publish.wordpress import WordPressClient, normalise_site
 from app.services import Services
-from tests.app.approving import approve, require_approval
+from tests.app.approving import approve
 from tests.app.web_servers import self_signed_https_server, silent_server, static_server
 from tests.app.wordpress_site import ADMIN_LOGIN_PASSWORD, WordPressSite
 from tests.truth_data import TESTDATA, load_truth
@@ -336,7 +336,6 @@ def test_without_consent_nothing_is_sent(
 def test_a_post_changed_after_approval_is_not_sent_until_approved_again(
     services: Services, interview: int, wordpress: WordPressSite, keyring_file: Path
 ) -> None:
-    require_approval(services)
     title = "Buddy interview: approval"
     services.store.update_interview(interview, title=title)
     with pytest.raises(BuddyError, match="changed after"):
@@ -350,7 +349,6 @@ def test_a_post_changed_after_approval_is_not_sent_until_approved_again(
 def test_a_post_nobody_approved_is_not_sent(
     services: Services, truth: dict[str, Any], wordpress: WordPressSite, keyring_file: Path
 ) -> None:
-    require_approval(services)
     interview = create_interview(services, truth, TESTDATA / "buddy-interview.wav")
     title = "Buddy interview: never approved"
     services.store.update_interview(interview, title=title)
