@@ -10,7 +10,10 @@ import numpy as np
 import pytest
 import soundfile
 
+from app.models import Segment, Word
 from app.services import Services
+from app.transcription.chunked import place
+from app.transcription.engine import make_segment
 from app.transcription.vad import MAX_CHUNK_S, PAD_S, SAMPLE_RATE, Chunk, Chunker, split_after
 from app.wer import normalise, word_error_rate
 
@@ -109,6 +112,36 @@ def test_a_draft_of_the_open_chunk_becomes_its_first_part_when_the_take_ends(
     stale = Chunk(start_s=0.0, audio=draft.audio, own_start_s=5.0, own_end_s=9.0, speech=[])
     assert split_after(whole, stale) is None
     assert split_after(whole, whole) is None
+
+
+def test_unsure_text_in_a_chunks_padding_is_left_out_and_sure_words_at_its_edge_kept() -> None:
+    """The words and times tiny.en gave, steered by the names, for a take captured through the
+    null sink: the question ends at 18.66 s, the chunk's padding after it is silence."""
+    chunk = Chunk(
+        start_s=0.0,
+        audio=np.zeros(int(19.3 * SAMPLE_RATE), np.float32),
+        own_start_s=0.0,
+        own_end_s=19.3,
+        speech=[(3.84, 15.2), (16.384, 18.656)],
+    )
+
+    def segment(words: list[tuple[float, float, str, float]]) -> Segment:
+        return make_segment(words[0][0], words[-1][1], " ".join(w[2] for w in words),
+                            [Word(*w) for w in words])  # fmt: skip
+
+    question = segment([(16.44, 16.8, "What", 0.99), (16.8, 17.5, "surprised", 0.99),
+                        (17.5, 17.9, "you", 0.96), (17.9, 18.4, "about...", 0.98)])  # fmt: skip
+    invented = segment([(18.4, 19.04, "and", 0.002), (19.04, 19.04, "I", 0.051),
+                        (19.04, 19.04, "will", 0.098), (19.04, 19.04, "see", 0.184),
+                        (19.04, 19.22, "you", 0.859), (19.22, 19.22, "next", 0.327),
+                        (19.22, 19.22, "time.", 0.776)])  # fmt: skip
+    assert [s.text for s in place([question, invented], chunk)] == [question.text]
+    # The same times with words the engine is sure of: a short reply at the speech's edge.
+    sure = segment([(18.4, 18.9, "Yes,", 0.95), (18.9, 19.2, "definitely.", 0.9)])
+    assert [s.text for s in place([question, sure], chunk)] == [question.text, sure.text]
+    # Unsure words over speech are the engine's best guess at real words: kept.
+    mumbled = segment([(17.0, 17.6, "fan", 0.2), (17.6, 18.3, "pointers", 0.3)])
+    assert [s.text for s in place([mumbled], chunk)] == [mumbled.text]
 
 
 def test_a_talker_who_never_pauses_is_cut_at_a_quiet_moment(testdata: Path) -> None:
