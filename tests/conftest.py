@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,19 +19,7 @@ SHARED = REPO.parent / "shared"
 TESTDATA = SHARED / "testdata"
 MODELS = SHARED / "models"
 
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    """In CI (``CI`` set, as .ci/run does) a skip is a failure: CI has every program, device and
-    data file, so a test that skips there has stopped checking anything. On a developer's
-    machine a skip still says what is missing."""
-    outcome = yield
-    report = outcome.get_result()  # type: ignore[attr-defined]
-    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
-        longrepr = report.longrepr
-        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
-        report.outcome = "failed"
-        report.longrepr = f"skipped in CI, where every test must run: {reason}"
+pytest_plugins = ["tests.ci_skips", "pytester"]
 
 
 @pytest.fixture
